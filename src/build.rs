@@ -1,0 +1,127 @@
+//! The whole pipeline: read, check, lay out, write.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::check;
+use crate::error::{Diagnostic, Error, Severity};
+use crate::layout::{self, Orientation, Style};
+use crate::model::{Date, Document};
+use crate::pdf::{self, Metadata};
+use crate::text::font::{FontFace, FontSet};
+
+/// Choices that are not part of the document.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub orientation: Orientation,
+    /// A regular face to use instead of the bundled one (overrides `fonts:` in the YAML).
+    pub font: Option<PathBuf>,
+    pub bold_font: Option<PathBuf>,
+}
+
+/// A finished PDF.
+#[derive(Debug)]
+pub struct Built {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    /// Warnings found while checking the input.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and parses a YAML file. Syntax and type errors come back as a diagnostic
+/// with the line and column.
+pub fn load(path: &Path) -> Result<Document, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        action: "read the input",
+        source,
+    })?;
+    Document::from_yaml(&text).map_err(|e| Error::Invalid {
+        path: path.to_path_buf(),
+        diagnostics: vec![Diagnostic::error(
+            e.location().map(|l| (l.line(), l.column())),
+            yaml_message(&e),
+        )],
+    })
+}
+
+/// serde_yaml's message without its own " at line X column Y" suffix (we print the
+/// position in front, where editors look for it).
+fn yaml_message(e: &serde_yaml::Error) -> String {
+    let msg = e.to_string();
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    }
+}
+
+/// The fonts for `doc`: options first, then the YAML's `fonts:` (relative to the
+/// YAML file), then the bundled BIZ UDPGothic.
+pub fn fonts_for(doc: &Document, input: &Path, opts: &BuildOptions) -> Result<FontSet, Error> {
+    let base = input.parent().unwrap_or(Path::new("."));
+    let from_yaml = |pick: fn(&crate::model::FontPaths) -> &Option<PathBuf>| {
+        doc.fonts.as_ref().and_then(|f| pick(f).as_ref()).map(|p| base.join(p))
+    };
+    let regular = opts.font.clone().or_else(|| from_yaml(|f| &f.regular));
+    let bold = opts.bold_font.clone().or_else(|| from_yaml(|f| &f.bold));
+    let bundled = FontSet::bundled();
+    let load = |path: Option<PathBuf>, fallback: FontFace| -> Result<FontFace, Error> {
+        Ok(match path {
+            Some(p) => FontFace::from_path(&p)?,
+            None => fallback,
+        })
+    };
+    Ok(FontSet {
+        regular: load(regular, bundled.regular)?,
+        bold: load(bold, bundled.bold)?,
+    })
+}
+
+/// Checks `doc`, then lays it out and writes the PDF. Refuses to build on any error.
+pub fn build_pdf(doc: &Document, input: &Path, opts: &BuildOptions) -> Result<Built, Error> {
+    let fonts = fonts_for(doc, input, opts)?;
+    let diagnostics = check::check(doc, &fonts);
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(Error::Invalid {
+            path: input.to_path_buf(),
+            diagnostics,
+        });
+    }
+    let style = Style::a4(opts.orientation);
+    let pages = layout::layout_document(doc, &fonts, &style).map_err(|error| Error::Layout {
+        path: input.to_path_buf(),
+        error,
+    })?;
+    let bytes = pdf::write(&pages, &fonts, &metadata(doc))?;
+    Ok(Built {
+        bytes,
+        pages: pages.len(),
+        warnings: diagnostics,
+    })
+}
+
+/// The PDF metadata of `doc`.
+pub fn metadata(doc: &Document) -> Metadata {
+    let d = &doc.document;
+    let subject = match &d.scope {
+        Some(scope) => format!("{}（{}）", d.service, scope),
+        None => d.service.clone(),
+    };
+    let language = match d.language.as_str() {
+        "ja" => "ja-JP".to_string(),
+        other => other.to_string(),
+    };
+    Metadata {
+        title: d.title.clone(),
+        author: d.issuer.clone(),
+        subject,
+        keywords: doc.categories.iter().map(|c| c.title.clone()).collect(),
+        date_epoch: Date::parse(&d.date).map_or(0, |date| date.days_since_epoch() * 86_400),
+        language,
+    }
+}
+
+/// Formats a duration for humans: `12.3 ms`.
+pub fn format_duration(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}

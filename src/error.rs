@@ -1,0 +1,105 @@
+//! Errors and diagnostics, each saying where the input is at fault and what to do.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::layout::LayoutError;
+use crate::pdf::PdfError;
+use crate::text::font::FontError;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One finding about the input, at a position of the YAML file when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// 1-based line and column; `None` when the finding is about the whole file.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(position: Option<(usize, usize)>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            position,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(position: Option<(usize, usize)>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            position,
+            message: message.into(),
+        }
+    }
+
+    /// `FILE:LINE:COL: error: message`, the form editors and CI logs link to.
+    pub fn render(&self, file: &str) -> String {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match self.position {
+            Some((line, col)) => format!("{file}:{line}:{col}: {kind}: {}", self.message),
+            None => format!("{file}: {kind}: {}", self.message),
+        }
+    }
+}
+
+/// Everything that can stop a build.
+#[derive(Debug)]
+pub enum Error {
+    /// A file could not be read or written.
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        source: std::io::Error,
+    },
+    /// The input has errors (and maybe warnings); all of them are listed.
+    Invalid {
+        path: PathBuf,
+        diagnostics: Vec<Diagnostic>,
+    },
+    Font(FontError),
+    Layout { path: PathBuf, error: LayoutError },
+    Pdf(PdfError),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, action, source } => {
+                write!(f, "{}: cannot {action}: {source}", path.display())
+            }
+            Error::Invalid { path, diagnostics } => {
+                let file = path.display().to_string();
+                let lines: Vec<String> = diagnostics.iter().map(|d| d.render(&file)).collect();
+                write!(f, "{}", lines.join("\n"))
+            }
+            Error::Font(e) => write!(f, "{e}"),
+            Error::Layout { path, error } => write!(f, "{}: error: {error}", path.display()),
+            Error::Pdf(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<FontError> for Error {
+    fn from(e: FontError) -> Error {
+        Error::Font(e)
+    }
+}
+
+impl From<PdfError> for Error {
+    fn from(e: PdfError) -> Error {
+        Error::Pdf(e)
+    }
+}

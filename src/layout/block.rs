@@ -1,0 +1,257 @@
+//! Text blocks: a piece of content markup set into lines of a given width.
+//!
+//! The result is a list of [`BlockLine`]s positioned relative to the block's top-left
+//! corner, so that the table can split a block between any two lines.
+
+use super::{Color, Element, Rect, TextRun};
+use crate::markup::{self, LineKind};
+use crate::text::font::{FontSet, FontStyle, MissingGlyph};
+use crate::text::linebreak::Shaped;
+use crate::units::Pt;
+
+/// How a block's text is set.
+#[derive(Debug, Clone, Copy)]
+pub struct TextSpec {
+    pub size: Pt,
+    pub line_height: Pt,
+    /// Extra space a blank line in the source adds.
+    pub paragraph_gap: Pt,
+    pub style: FontStyle,
+    pub color: Color,
+    pub link_color: Color,
+    /// How far 、。 may hang past the right edge (the cell padding).
+    pub hang: Pt,
+}
+
+/// One output line of a block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockLine {
+    /// Space above this line from a blank source line; dropped at a page top.
+    pub gap_before: Pt,
+    pub height: Pt,
+    /// Runs with `x` from the block's left edge and `baseline` from the line's top.
+    pub runs: Vec<TextRun>,
+    /// Link areas, positioned like the runs.
+    pub links: Vec<(Rect, String)>,
+}
+
+impl BlockLine {
+    /// The line's elements with its top-left corner at (`x`, `y`).
+    pub fn place(&self, x: Pt, y: Pt, out: &mut Vec<Element>) {
+        for run in &self.runs {
+            let mut run = run.clone();
+            run.x += x;
+            run.baseline += y;
+            out.push(Element::Text(run));
+        }
+        for (rect, uri) in &self.links {
+            let rect = Rect {
+                x: rect.x + x,
+                y: rect.y + y,
+                ..*rect
+            };
+            out.push(Element::Link {
+                rect,
+                uri: uri.clone(),
+            });
+        }
+    }
+}
+
+/// Total height of `lines` stacked, ignoring the first line's gap.
+pub fn height(lines: &[BlockLine]) -> Pt {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| l.height + if i > 0 { l.gap_before } else { Pt::ZERO })
+        .sum()
+}
+
+/// Sets `text` (content markup) into lines at most `width` wide.
+pub fn layout_text(
+    fonts: &FontSet,
+    text: &str,
+    width: Pt,
+    spec: &TextSpec,
+) -> Result<Vec<BlockLine>, MissingGlyph> {
+    let mut out = Vec::new();
+    let to_milli = |p: Pt| (p.0 * 1000.0 / spec.size.0) as i32;
+    let avail = to_milli(width);
+    for ml in markup::parse(text) {
+        let style = if ml.kind == LineKind::SubHeading {
+            FontStyle::Bold
+        } else {
+            spec.style
+        };
+        let face = fonts.face(style);
+        let shaped = Shaped::new(face, ml.text, &ml.links)?;
+        // Continuation lines of a list line hang after the marker.
+        let mut hang_indent = match ml.kind {
+            LineKind::ListItem { marker_len } => {
+                let marker_glyphs = shaped.offsets.iter().take_while(|&&o| o < marker_len).count();
+                shaped.width(0..marker_glyphs)
+            }
+            _ => 0,
+        };
+        let mut indent = ml.indent;
+        // Indents that leave less than four characters are dropped rather than
+        // squeezing the text into a sliver.
+        if avail - indent - hang_indent < 4000 {
+            indent = 0;
+            hang_indent = 0;
+        }
+        let lines = shaped.break_lines(avail - indent, avail - indent - hang_indent, to_milli(spec.hang));
+        for (k, line) in lines.iter().enumerate() {
+            let x0 = indent + if k > 0 { hang_indent } else { 0 };
+            out.push(make_line(
+                &shaped,
+                line.glyphs.clone(),
+                x0,
+                &ml.links,
+                ml.text,
+                style,
+                spec,
+                fonts,
+                if k == 0 && ml.gap_before { spec.paragraph_gap } else { Pt::ZERO },
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Builds one line, splitting it into runs where links start and end.
+#[allow(clippy::too_many_arguments)]
+fn make_line(
+    shaped: &Shaped,
+    range: std::ops::Range<usize>,
+    x0: i32,
+    links: &[std::ops::Range<usize>],
+    text: &str,
+    style: FontStyle,
+    spec: &TextSpec,
+    fonts: &FontSet,
+    gap_before: Pt,
+) -> BlockLine {
+    let face = fonts.face(style);
+    let scale = spec.size.0 / 1000.0;
+    let em = face.ascent(spec.size) - face.descent(spec.size);
+    let baseline = (spec.line_height - em) / 2.0 + face.ascent(spec.size);
+    let link_of = |i: usize| links.iter().position(|r| r.contains(&shaped.offsets[i]));
+
+    let mut runs = Vec::new();
+    let mut rects = Vec::new();
+    let mut x = x0;
+    let mut i = range.start;
+    while i < range.end {
+        let link = link_of(i);
+        let run_x = x + if i > range.start { shaped.space_before[i] } else { 0 };
+        let mut glyphs = Vec::new();
+        let mut spaces = Vec::new();
+        let mut j = i;
+        while j < range.end && link_of(j) == link {
+            let space = if j > range.start && j > i { shaped.space_before[j] } else { 0 };
+            glyphs.push(shaped.glyphs[j].clone());
+            spaces.push(space);
+            j += 1;
+        }
+        let run_width: i32 = glyphs.iter().zip(&spaces).map(|(g, s)| g.advance + s).sum();
+        if let Some(l) = link {
+            rects.push((
+                Rect {
+                    x: Pt(run_x as f32 * scale),
+                    y: (spec.line_height - em) / 2.0,
+                    width: Pt(run_width as f32 * scale),
+                    height: em,
+                },
+                text[links[l].clone()].to_string(),
+            ));
+        }
+        runs.push(TextRun {
+            x: Pt(run_x as f32 * scale),
+            baseline,
+            size: spec.size,
+            style,
+            color: if link.is_some() { spec.link_color } else { spec.color },
+            glyphs,
+            space_before: spaces,
+        });
+        x = run_x + run_width;
+        i = j;
+    }
+    BlockLine {
+        gap_before,
+        height: spec.line_height,
+        runs,
+        links: rects,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> TextSpec {
+        TextSpec {
+            size: Pt(10.0),
+            line_height: Pt(15.0),
+            paragraph_gap: Pt(5.0),
+            style: FontStyle::Regular,
+            color: Color::BLACK,
+            link_color: Color(0.0, 0.0, 1.0),
+            hang: Pt(5.0),
+        }
+    }
+
+    fn texts(lines: &[BlockLine]) -> Vec<String> {
+        lines.iter().map(|l| l.runs.iter().map(TextRun::text).collect()).collect()
+    }
+
+    #[test]
+    fn list_continuations_hang_after_the_marker() {
+        let fonts = FontSet::bundled();
+        let lines = layout_text(&fonts, "●あいうえおかきくけこさしすせそ", Pt(60.0), &spec()).unwrap();
+        assert!(lines.len() > 1);
+        let marker = fonts.regular.lookup('●').unwrap().1 as f32 / 100.0;
+        assert_eq!(lines[0].runs[0].x, Pt(0.0));
+        assert!((lines[1].runs[0].x.0 - marker).abs() < 0.01);
+    }
+
+    #[test]
+    fn sub_headings_are_bold_and_gaps_recorded() {
+        let fonts = FontSet::bundled();
+        let lines = layout_text(&fonts, "＜当社の責任＞\n本文\n\n次の段落", Pt(200.0), &spec()).unwrap();
+        assert_eq!(lines[0].runs[0].style, FontStyle::Bold);
+        assert_eq!(lines[1].runs[0].style, FontStyle::Regular);
+        assert_eq!(lines[2].gap_before, Pt(5.0));
+        assert_eq!(height(&lines), Pt(50.0));
+    }
+
+    #[test]
+    fn wrapped_url_has_a_link_area_on_every_line() {
+        let fonts = FontSet::bundled();
+        let url = "https://help.salesforce.com/s/articleView?id=sf.permissions_about_users_access.htm&type=5";
+        let text = format!("以下をご参照ください。\n{url}");
+        let lines = layout_text(&fonts, &text, Pt(150.0), &spec()).unwrap();
+        let url_lines = &lines[1..];
+        assert!(url_lines.len() >= 2);
+        for l in url_lines {
+            assert_eq!(l.links.len(), 1);
+            assert_eq!(l.links[0].1, url);
+            let run = &l.runs[0];
+            assert!((l.links[0].0.width.0 - run.width().0).abs() < 0.01);
+            assert!(l.links[0].0.x.0 + l.links[0].0.width.0 <= 150.0 + 0.01);
+        }
+        assert_eq!(texts(url_lines).concat(), url);
+    }
+
+    #[test]
+    fn link_in_the_middle_of_a_line_splits_runs() {
+        let fonts = FontSet::bundled();
+        let lines = layout_text(&fonts, "窓口｜https://spc.opro.net/hc/ja です", Pt(400.0), &spec()).unwrap();
+        let runs = &lines[0].runs;
+        assert_eq!(runs.len(), 3);
+        assert_eq!(runs[1].text(), "https://spc.opro.net/hc/ja");
+        assert_eq!(runs[1].color, Color(0.0, 0.0, 1.0));
+        assert!(runs[1].x < runs[2].x);
+    }
+}

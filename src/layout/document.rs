@@ -1,0 +1,204 @@
+//! The whole document: first-page heading, preface and notes, the table, footers.
+
+use super::block::{BlockLine, TextSpec, layout_text};
+use super::style::{Phrases, Style};
+use super::{Color, Element, LayoutError, Page, table};
+use crate::model::{Date, Document};
+use crate::text::font::{FontSet, FontStyle, MissingGlyph};
+use crate::units::Pt;
+
+/// Pages being filled from top to bottom.
+pub struct Flow<'a> {
+    pub style: &'a Style,
+    pub pages: Vec<Page>,
+    /// Where the next thing goes on the last page.
+    pub y: Pt,
+}
+
+impl<'a> Flow<'a> {
+    fn new(style: &'a Style) -> Flow<'a> {
+        let mut flow = Flow {
+            style,
+            pages: Vec::new(),
+            y: Pt::ZERO,
+        };
+        flow.new_page();
+        flow
+    }
+
+    /// Starts a new page; the cursor goes to its top margin.
+    pub fn new_page(&mut self) {
+        self.pages.push(Page {
+            width: self.style.page_width,
+            height: self.style.page_height,
+            elements: Vec::new(),
+        });
+        self.y = self.style.margin_top;
+    }
+
+    /// The elements of the current page.
+    pub fn elements(&mut self) -> &mut Vec<Element> {
+        // `new` pushes the first page and pages are never removed.
+        &mut self.pages.last_mut().expect("a flow always has a page").elements
+    }
+
+    /// The lowest y body content may reach.
+    pub fn bottom(&self) -> Pt {
+        self.style.body_bottom()
+    }
+
+    /// Places lines one after another, moving to a new page where they run out of room.
+    fn flow_lines(&mut self, lines: &[BlockLine], x: Pt) {
+        for (i, line) in lines.iter().enumerate() {
+            let gap = if i > 0 { line.gap_before } else { Pt::ZERO };
+            if self.y + gap + line.height > self.bottom() {
+                self.new_page();
+            } else {
+                self.y += gap;
+            }
+            let y = self.y;
+            line.place(x, y, self.elements());
+            self.y += line.height;
+        }
+    }
+}
+
+/// Lays out `doc` into pages.
+pub fn layout_document(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Vec<Page>, LayoutError> {
+    let info = &doc.document;
+    let phrases = Phrases::for_language(&info.language);
+    let mut flow = Flow::new(style);
+    let width = style.table_width();
+    let x = style.margin_x;
+    let spec = |size: Pt, font: FontStyle, color: Color| TextSpec {
+        size,
+        line_height: size * 1.55,
+        paragraph_gap: size * 0.7,
+        style: font,
+        color,
+        link_color: style.link_color,
+        hang: Pt::ZERO,
+    };
+    let set = |text: &str, spec: &TextSpec, field: &str| {
+        layout_text(fonts, text, width, spec).map_err(|MissingGlyph(ch)| LayoutError::MissingGlyph {
+            ch,
+            place: format!("document.{field}"),
+        })
+    };
+
+    // Date and version, then the issuer, right-aligned; the title and the service centred.
+    let date = Date::parse(&info.date).map_or_else(|| info.date.clone(), |d| phrases.date(&d));
+    let dated = format!("{date}　{}", phrases.version(&info.version));
+    let body = spec(style.body_size, FontStyle::Regular, Color::BLACK);
+    let mut top_right = set(&dated, &body, "date")?;
+    top_right.extend(set(&info.issuer, &spec(Pt(10.5), FontStyle::Regular, Color::BLACK), "issuer")?);
+    align_right(&mut top_right, width);
+    flow.flow_lines(&top_right, x);
+
+    flow.y += Pt(10.0);
+    let mut title = set(&info.title, &spec(style.title_size, FontStyle::Bold, Color::BLACK), "title")?;
+    align_center(&mut title, width);
+    flow.flow_lines(&title, x);
+
+    let mut subtitle_text = format!("{}{}", phrases.service, info.service);
+    if let Some(scope) = &info.scope {
+        subtitle_text.push_str(&format!("　{}{}", phrases.scope, scope));
+    }
+    let mut subtitle = set(&subtitle_text, &spec(style.subtitle_size, FontStyle::Regular, Color::BLACK), "service")?;
+    align_center(&mut subtitle, width);
+    flow.y += Pt(2.0);
+    flow.flow_lines(&subtitle, x);
+    flow.y += Pt(12.0);
+
+    if let Some(preface) = &info.preface {
+        flow.flow_lines(&set(preface, &body, "preface")?, x);
+        flow.y += Pt(4.0);
+    }
+    if let Some(notes) = &info.notes {
+        let notes_spec = spec(style.notes_size, FontStyle::Regular, style.muted);
+        flow.flow_lines(&set(notes, &notes_spec, "notes")?, x);
+    }
+    flow.y += Pt(10.0);
+
+    table::layout_table(&mut flow, doc, fonts, style)?;
+
+    add_footers(&mut flow.pages, doc, fonts, style, &phrases)?;
+    Ok(flow.pages)
+}
+
+/// Footer on every page: title and version on the left, `n / N` on the right.
+fn add_footers(
+    pages: &mut [Page],
+    doc: &Document,
+    fonts: &FontSet,
+    style: &Style,
+    phrases: &Phrases,
+) -> Result<(), LayoutError> {
+    let spec = TextSpec {
+        size: style.footer_size,
+        line_height: style.footer_size * 1.4,
+        paragraph_gap: Pt::ZERO,
+        style: FontStyle::Regular,
+        color: style.muted,
+        link_color: style.muted,
+        hang: Pt::ZERO,
+    };
+    let width = style.table_width();
+    let info = &doc.document;
+    let left_text = format!("{}　{}　{}", info.service, info.title, phrases.version(&info.version));
+    // Normally one line; a very long title wraps into the bottom margin rather
+    // than being cut.
+    let left = layout_text(fonts, &left_text, width * 0.75, &spec).map_err(|MissingGlyph(ch)| {
+        LayoutError::MissingGlyph {
+            ch,
+            place: "document.title".into(),
+        }
+    })?;
+    let y = style.page_height - style.margin_bottom + Pt(8.0);
+    let total = pages.len();
+    for (n, page) in pages.iter_mut().enumerate() {
+        let mut line_y = y;
+        for line in &left {
+            line.place(style.margin_x, line_y, &mut page.elements);
+            line_y += line.height;
+        }
+        // Digits, space and slash are in every font we accept (checked up front).
+        let mut number = layout_text(fonts, &format!("{} / {}", n + 1, total), width, &spec).map_err(
+            |MissingGlyph(ch)| LayoutError::MissingGlyph {
+                ch,
+                place: "the page number".into(),
+            },
+        )?;
+        align_right(&mut number, width);
+        for line in &number {
+            line.place(style.margin_x, y, &mut page.elements);
+        }
+    }
+    Ok(())
+}
+
+/// Moves each line's runs so the line ends at `width`.
+fn align_right(lines: &mut [BlockLine], width: Pt) {
+    shift_lines(lines, |used| width - used);
+}
+
+/// Moves each line's runs so the line is centred in `width`.
+pub fn align_center(lines: &mut [BlockLine], width: Pt) {
+    shift_lines(lines, |used| (width - used) / 2.0);
+}
+
+fn shift_lines(lines: &mut [BlockLine], target_x: impl Fn(Pt) -> Pt) {
+    for line in lines {
+        let (Some(first), Some(last)) = (line.runs.first(), line.runs.last()) else {
+            continue;
+        };
+        let used = last.x + last.width() - first.x;
+        let shift = target_x(used) - first.x;
+        for run in &mut line.runs {
+            run.x += shift;
+        }
+        for (rect, _) in &mut line.links {
+            rect.x += shift;
+        }
+    }
+}

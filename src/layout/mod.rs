@@ -1,0 +1,131 @@
+//! Layout: turns a [`Document`](crate::model::Document) into pages of positioned
+//! text runs, rules, filled boxes and link areas.
+//!
+//! Nothing here knows about PDF. Coordinates are points from the top-left corner of
+//! the page, y downwards; the PDF writer flips them. Tests inspect these pages
+//! directly instead of parsing a PDF.
+
+pub mod block;
+pub mod document;
+pub mod style;
+pub mod table;
+
+use crate::text::font::{FontStyle, Glyph};
+use crate::units::Pt;
+
+pub use document::layout_document;
+pub use style::{Orientation, Style};
+
+/// An RGB colour, components 0–1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Color(pub f32, pub f32, pub f32);
+
+impl Color {
+    pub const BLACK: Color = Color(0.0, 0.0, 0.0);
+
+    pub const fn gray(v: f32) -> Color {
+        Color(v, v, v)
+    }
+}
+
+/// A run of glyphs in one font, size and colour on one baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRun {
+    /// Left end of the first glyph's advance.
+    pub x: Pt,
+    pub baseline: Pt,
+    pub size: Pt,
+    pub style: FontStyle,
+    pub color: Color,
+    pub glyphs: Vec<Glyph>,
+    /// Extra space before each glyph in 1/1000 em (和欧間); the first entry is 0.
+    pub space_before: Vec<i32>,
+}
+
+impl TextRun {
+    /// The run's source text, as it will read in the PDF text layer.
+    pub fn text(&self) -> String {
+        self.glyphs.iter().map(Glyph::text).collect()
+    }
+
+    /// Advance width of the whole run.
+    pub fn width(&self) -> Pt {
+        let milli: i32 = self
+            .glyphs
+            .iter()
+            .zip(&self.space_before)
+            .map(|(g, s)| g.advance + s)
+            .sum();
+        Pt(milli as f32 * self.size.0 / 1000.0)
+    }
+}
+
+/// An axis-aligned rectangle.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: Pt,
+    pub y: Pt,
+    pub width: Pt,
+    pub height: Pt,
+}
+
+/// Something drawn on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Element {
+    Text(TextRun),
+    /// A straight line from `from` to `to`.
+    Rule {
+        from: (Pt, Pt),
+        to: (Pt, Pt),
+        width: Pt,
+        color: Color,
+    },
+    /// A filled rectangle (header shading).
+    Fill { rect: Rect, color: Color },
+    /// A clickable area that opens `uri`.
+    Link { rect: Rect, uri: String },
+}
+
+/// One laid-out page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub width: Pt,
+    pub height: Pt,
+    pub elements: Vec<Element>,
+}
+
+impl Page {
+    /// The text runs of the page, in drawing order.
+    pub fn runs(&self) -> impl Iterator<Item = &TextRun> {
+        self.elements.iter().filter_map(|e| match e {
+            Element::Text(t) => Some(t),
+            _ => None,
+        })
+    }
+
+    /// All text of the page, runs separated by newlines (for tests and checks).
+    pub fn text(&self) -> String {
+        self.runs().map(|r| r.text() + "\n").collect()
+    }
+}
+
+/// Why a document could not be laid out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayoutError {
+    /// A character none of the fonts can draw; `place` says where it occurs.
+    MissingGlyph { ch: char, place: String },
+}
+
+impl std::fmt::Display for LayoutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LayoutError::MissingGlyph { ch, place } => write!(
+                f,
+                "the font has no glyph for {ch:?} (U+{:04X}) in {place}",
+                *ch as u32
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LayoutError {}

@@ -1,0 +1,446 @@
+//! The disclosure table and its pagination.
+//!
+//! Columns: category | No. | item | content. The category cell is merged over all
+//! rows of its category on a page and repeats on the next page when the category
+//! continues. A row taller than the room left splits between two content lines,
+//! keeping at least [`Style::min_split_lines`] lines on each side; its continuation
+//! repeats the No. and the title marked as continued. Every page the table runs on
+//! starts with the shaded header row.
+//!
+//! All work is linear in the number of lines: line heights are prefix-summed once
+//! per row, so finding a split point never re-measures text.
+
+use std::ops::Range;
+
+use super::block::{self, BlockLine, TextSpec, layout_text};
+use super::document::{Flow, align_center};
+use super::style::{Phrases, Style};
+use super::{Element, LayoutError, Rect};
+use crate::model::{Document, Item};
+use crate::text::font::{FontSet, FontStyle, MissingGlyph};
+use crate::units::Pt;
+
+/// An item's cells, set once.
+struct Row {
+    category: usize,
+    no: Vec<BlockLine>,
+    /// Title and control lines of the first part.
+    title: Vec<BlockLine>,
+    /// Title marked as continued, for later parts.
+    continued_title: Vec<BlockLine>,
+    content: Vec<BlockLine>,
+    /// `top[i]`: height of lines `0..i` with their gaps (so line `i`'s own gap is not
+    /// in it); `top[n]` is the total height.
+    top: Vec<Pt>,
+}
+
+impl Row {
+    /// Height of content lines `r` set together (the first line's gap dropped).
+    fn content_height(&self, r: &Range<usize>) -> Pt {
+        if r.is_empty() {
+            return Pt::ZERO;
+        }
+        self.top[r.end] - self.top[r.start] - self.content[r.start].gap_before
+    }
+}
+
+/// A piece of a row placed on a page.
+struct Part {
+    row: usize,
+    first: bool,
+    lines: Range<usize>,
+    y: Pt,
+    height: Pt,
+}
+
+/// A run of parts of one category on one page: one merged category cell.
+struct Segment {
+    category: usize,
+    y: Pt,
+    height: Pt,
+    /// Index into the page's parts of the segment's first part.
+    first_part: usize,
+}
+
+/// Everything fixed about the table while paginating.
+struct Table<'a> {
+    style: &'a Style,
+    rows: Vec<Row>,
+    labels: Vec<Vec<BlockLine>>,
+    header: [Vec<BlockLine>; 4],
+    header_height: Pt,
+}
+
+/// Lays out the table of `doc` from the flow's current position onwards.
+pub fn layout_table(
+    flow: &mut Flow,
+    doc: &Document,
+    fonts: &FontSet,
+    style: &Style,
+) -> Result<(), LayoutError> {
+    let table = Table::prepare(doc, fonts, style)?;
+    table.paginate(flow);
+    Ok(())
+}
+
+fn missing(place: String) -> impl FnOnce(MissingGlyph) -> LayoutError {
+    move |MissingGlyph(ch)| LayoutError::MissingGlyph { ch, place }
+}
+
+impl<'a> Table<'a> {
+    fn prepare(doc: &Document, fonts: &FontSet, style: &'a Style) -> Result<Table<'a>, LayoutError> {
+        let phrases = Phrases::for_language(&doc.document.language);
+        let body = TextSpec {
+            size: style.body_size,
+            line_height: style.line_height,
+            paragraph_gap: style.paragraph_gap,
+            style: FontStyle::Regular,
+            color: super::Color::BLACK,
+            link_color: style.link_color,
+            hang: style.cell_pad_x,
+        };
+        let bold = TextSpec {
+            style: FontStyle::Bold,
+            ..body
+        };
+        let inner = |w: Pt| w - style.cell_pad_x * 2.0;
+
+        let cell = |text: &str, width: Pt, spec: &TextSpec, place: &dyn Fn() -> String| {
+            layout_text(fonts, text, inner(width), spec).map_err(|e| missing(place())(e))
+        };
+
+        let labels = doc
+            .categories
+            .iter()
+            .map(|c| {
+                let mut lines = cell(&c.title, style.category_width, &bold, &|| {
+                    format!("the category title {:?}", c.title)
+                })?;
+                align_center(&mut lines, inner(style.category_width));
+                Ok(lines)
+            })
+            .collect::<Result<Vec<_>, LayoutError>>()?;
+
+        let l = &doc.labels;
+        let header_cells = [
+            (&l.category, style.category_width),
+            (&l.no, style.no_width),
+            (&l.item, style.item_width),
+            (&l.content, style.content_width()),
+        ];
+        let mut header: [Vec<BlockLine>; 4] = Default::default();
+        for (slot, (text, width)) in header.iter_mut().zip(header_cells) {
+            let mut lines = cell(text, width, &bold, &|| format!("the table label {text:?}"))?;
+            align_center(&mut lines, inner(width));
+            *slot = lines;
+        }
+        let header_height =
+            header.iter().map(|h| block::height(h)).fold(Pt::ZERO, Pt::max) + style.cell_pad_y * 2.0;
+
+        let mut rows = Vec::new();
+        for (ci, category) in doc.categories.iter().enumerate() {
+            for item in &category.items {
+                rows.push(Row::prepare(item, ci, fonts, style, &body, &phrases)?);
+            }
+        }
+        Ok(Table {
+            style,
+            rows,
+            labels,
+            header,
+            header_height,
+        })
+    }
+
+    /// Places all rows, page by page.
+    fn paginate(&self, flow: &mut Flow) {
+        let s = self.style;
+        let pad2 = s.cell_pad_y * 2.0;
+        let mut page = PageState::start(flow, self);
+        for (r, row) in self.rows.iter().enumerate() {
+            if page.segments.last().map(|g| g.category) != Some(row.category) {
+                page.close_segment(self);
+                page.open_segment(row.category);
+            }
+            let mut lines = 0..row.content.len();
+            let mut first = true;
+            loop {
+                let title_h = block::height(if first { &row.title } else { &row.continued_title });
+                let fixed_h = title_h.max(block::height(&row.no));
+                let need = |r: &Range<usize>| pad2 + fixed_h.max(row.content_height(r));
+                let room = page.bottom - page.y;
+                // A category cell that starts here must have room for its label.
+                let label_room = if page.segment_is_empty() { self.label_need(row.category) } else { Pt::ZERO };
+                if need(&lines) <= room && label_room <= room {
+                    page.place(r, first, lines.clone(), need(&lines));
+                    break;
+                }
+                let min = s.min_split_lines;
+                let split = if lines.len() >= 2 * min && label_room <= room {
+                    // The most lines that fit, leaving at least `min` for later.
+                    (lines.start + min..=lines.end - min)
+                        .take_while(|&k| need(&(lines.start..k)) <= room)
+                        .last()
+                } else {
+                    None
+                };
+                let split = match split {
+                    Some(k) => Some(k),
+                    // Nothing fits on an otherwise empty page: the row is taller than a
+                    // page even in its smallest piece, so take what fits (at least one line).
+                    None if page.parts.is_empty() && !lines.is_empty() => Some(
+                        (lines.start + 1..=lines.end)
+                            .take_while(|&k| need(&(lines.start..k)) <= room)
+                            .last()
+                            .unwrap_or(lines.start + 1),
+                    ),
+                    None if page.parts.is_empty() => {
+                        // No content lines at all and still too tall (a huge title):
+                        // place it anyway rather than loop forever.
+                        page.place(r, first, lines.clone(), need(&lines));
+                        break;
+                    }
+                    None => None,
+                };
+                if let Some(k) = split {
+                    if k == lines.end {
+                        page.place(r, first, lines.clone(), need(&lines));
+                        break;
+                    }
+                    page.place(r, first, lines.start..k, need(&(lines.start..k)));
+                    lines = k..lines.end;
+                    first = false;
+                }
+                page = page.next(flow, self, row.category);
+            }
+        }
+        page.finish(flow, self);
+    }
+
+    /// The smallest height of a category cell that holds its label.
+    fn label_need(&self, category: usize) -> Pt {
+        block::height(&self.labels[category]) + self.style.cell_pad_y * 2.0
+    }
+}
+
+impl Row {
+    fn prepare(
+        item: &Item,
+        category: usize,
+        fonts: &FontSet,
+        style: &Style,
+        body: &TextSpec,
+        phrases: &Phrases,
+    ) -> Result<Row, LayoutError> {
+        let place = |field: &str| format!("item No. {} ({field})", item.no);
+        let inner = |w: Pt| w - style.cell_pad_x * 2.0;
+        let set = |text: &str, width: Pt, spec: &TextSpec, field: &str| {
+            layout_text(fonts, text, inner(width), spec).map_err(missing(place(field)))
+        };
+        let mut no = set(&item.no.to_string(), style.no_width, body, "no")?;
+        align_center(&mut no, inner(style.no_width));
+        let mut title = set(&item.title, style.item_width, body, "title")?;
+        let continued_title = set(
+            &format!("{}{}", item.title, phrases.continued),
+            style.item_width,
+            body,
+            "title",
+        )?;
+        if let Some(control) = &item.control {
+            let small = TextSpec {
+                size: style.control_size,
+                line_height: style.control_size * 1.5,
+                color: style.muted,
+                ..*body
+            };
+            let mut lines = set(control, style.item_width, &small, "control")?;
+            if let Some(first) = lines.first_mut() {
+                first.gap_before = style.control_size * 0.3;
+            }
+            title.extend(lines);
+        }
+        let content = set(&item.content, style.content_width(), body, "content")?;
+        // top[i]: everything above line i, its own gap excluded (see content_height).
+        let mut top = Vec::with_capacity(content.len() + 1);
+        let mut y = Pt::ZERO;
+        for line in &content {
+            top.push(y);
+            y += line.gap_before + line.height;
+        }
+        top.push(y);
+        Ok(Row {
+            category,
+            no,
+            title,
+            continued_title,
+            content,
+            top,
+        })
+    }
+}
+
+/// The table's state on the page being filled.
+struct PageState {
+    /// Top of the header row.
+    top: Pt,
+    y: Pt,
+    bottom: Pt,
+    parts: Vec<Part>,
+    segments: Vec<Segment>,
+}
+
+impl PageState {
+    /// Starts the table at the flow's position, moving to a new page if not even the
+    /// header row and one line fit.
+    fn start(flow: &mut Flow, t: &Table) -> PageState {
+        let min = t.header_height + t.style.line_height + t.style.cell_pad_y * 2.0;
+        if flow.bottom() - flow.y < min {
+            flow.new_page();
+        }
+        PageState {
+            top: flow.y,
+            y: flow.y + t.header_height,
+            bottom: flow.bottom(),
+            parts: Vec::new(),
+            segments: Vec::new(),
+        }
+    }
+
+    fn segment_is_empty(&self) -> bool {
+        self.segments.last().is_none_or(|g| g.height == Pt::ZERO)
+    }
+
+    fn open_segment(&mut self, category: usize) {
+        self.segments.push(Segment {
+            category,
+            y: self.y,
+            height: Pt::ZERO,
+            first_part: self.parts.len(),
+        });
+    }
+
+    /// Ends the current category cell, growing its last row if the label needs more
+    /// room than the rows gave it.
+    fn close_segment(&mut self, t: &Table) {
+        let Some(seg) = self.segments.last_mut() else { return };
+        if seg.height == Pt::ZERO {
+            self.segments.pop();
+            return;
+        }
+        let need = t.label_need(seg.category);
+        if seg.height < need {
+            let deficit = need - seg.height;
+            if let Some(part) = self.parts.last_mut() {
+                part.height += deficit;
+            }
+            seg.height = need;
+            self.y += deficit;
+        }
+    }
+
+    fn place(&mut self, row: usize, first: bool, lines: Range<usize>, height: Pt) {
+        self.parts.push(Part {
+            row,
+            first,
+            lines,
+            y: self.y,
+            height,
+        });
+        self.y += height;
+        if let Some(seg) = self.segments.last_mut() {
+            seg.height += height;
+        }
+    }
+
+    /// Draws this page's table and continues on a new page in `category`.
+    fn next(mut self, flow: &mut Flow, t: &Table, category: usize) -> PageState {
+        self.finish(flow, t);
+        flow.new_page();
+        let mut next = PageState::start(flow, t);
+        next.open_segment(category);
+        next
+    }
+
+    /// Draws the table of this page into the flow's current page.
+    fn finish(&mut self, flow: &mut Flow, t: &Table) {
+        self.close_segment(t);
+        flow.y = self.y;
+        if self.parts.is_empty() {
+            return;
+        }
+        let s = t.style;
+        let e = s.column_edges();
+        let out = flow.elements();
+        let (px, py) = (s.cell_pad_x, s.cell_pad_y);
+        let header_bottom = self.top + t.header_height;
+
+        out.push(Element::Fill {
+            rect: Rect {
+                x: e[0],
+                y: self.top,
+                width: e[4] - e[0],
+                height: t.header_height,
+            },
+            color: s.header_fill,
+        });
+        for (col, lines) in t.header.iter().enumerate() {
+            let y = self.top + (t.header_height - block::height(lines)) / 2.0;
+            place_lines(lines, e[col] + px, y, out);
+        }
+
+        let rule = |from: (Pt, Pt), to: (Pt, Pt), width: Pt| Element::Rule {
+            from,
+            to,
+            width,
+            color: s.grid_color,
+        };
+        for part in &self.parts {
+            let row = &t.rows[part.row];
+            place_lines(&row.no, e[1] + px, part.y + py, out);
+            let title = if part.first { &row.title } else { &row.continued_title };
+            place_lines(title, e[2] + px, part.y + py, out);
+            place_lines(&row.content[part.lines.clone()], e[3] + px, part.y + py, out);
+        }
+        // Horizontal rules: below each row from the No. column on; the category
+        // column only where a category cell ends.
+        for (i, part) in self.parts.iter().enumerate() {
+            let bottom = part.y + part.height;
+            if i + 1 == self.parts.len() {
+                continue; // the frame closes the table
+            }
+            let ends_segment = self.segments.iter().any(|g| g.first_part == i + 1);
+            let from = if ends_segment { e[0] } else { e[1] };
+            out.push(rule((from, bottom), (e[4], bottom), s.grid_width));
+        }
+        for seg in &self.segments {
+            let y = seg.y + (seg.height - block::height(&t.labels[seg.category])) / 2.0;
+            place_lines(&t.labels[seg.category], e[0] + px, y, out);
+        }
+        let table_bottom = self.y;
+        out.push(rule((e[0], header_bottom), (e[4], header_bottom), s.grid_width));
+        for x in &e[1..4] {
+            out.push(rule((*x, self.top), (*x, table_bottom), s.grid_width));
+        }
+        // The frame, drawn last so its heavier lines sit on top of the joins.
+        let corners = [
+            (e[0], self.top),
+            (e[4], self.top),
+            (e[4], table_bottom),
+            (e[0], table_bottom),
+        ];
+        for k in 0..4 {
+            out.push(rule(corners[k], corners[(k + 1) % 4], s.frame_width));
+        }
+    }
+}
+
+fn place_lines(lines: &[BlockLine], x: Pt, y: Pt, out: &mut Vec<Element>) {
+    let mut y = y;
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            y += line.gap_before;
+        }
+        line.place(x, y, out);
+        y += line.height;
+    }
+}

@@ -1,0 +1,20 @@
+//! `disclosure-pdf`: turns a YAML information-security disclosure document into a
+//! typeset Japanese PDF.
+//!
+//! The pipeline is a chain of small parts, each testable alone:
+//! [`model`] (YAML → types) → [`check`] (validation) → [`text`] (fonts, line
+//! breaking) → [`layout`] (table and pagination into positioned boxes) → [`pdf`]
+//! (printpdf). [`build`] runs the whole chain.
+
+pub mod build;
+pub mod check;
+pub mod error;
+pub mod layout;
+pub mod markup;
+pub mod model;
+pub mod pdf;
+pub mod text;
+pub mod units;
+
+pub use build::{BuildOptions, Built, build_pdf, load};
+pub use error::{Diagnostic, Error, Severity};

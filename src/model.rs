@@ -1,0 +1,225 @@
+//! The input document: serde types for the YAML and their validation.
+//!
+//! Unknown keys are errors (`deny_unknown_fields`): a misspelt key silently ignored
+//! would drop text from a document that goes into contracts.
+
+use serde::Deserialize;
+
+/// A whole disclosure document as read from YAML.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    pub document: DocumentInfo,
+    #[serde(default)]
+    pub labels: Labels,
+    #[serde(default)]
+    pub fonts: Option<FontPaths>,
+    pub categories: Vec<Category>,
+}
+
+/// The document facts printed on the first page and in the footer.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentInfo {
+    /// `[a-z0-9][a-z0-9-]*`; names the output file.
+    pub id: String,
+    pub title: String,
+    pub issuer: String,
+    pub service: String,
+    /// 本書における対象範囲 (optional).
+    #[serde(default)]
+    pub scope: Option<String>,
+    pub version: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Text before the table (content markup).
+    #[serde(default)]
+    pub preface: Option<String>,
+    /// Small print under the preface (content markup).
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+fn default_language() -> String {
+    "ja".to_string()
+}
+
+/// Table header labels.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Labels {
+    pub category: String,
+    pub no: String,
+    pub item: String,
+    pub content: String,
+}
+
+impl Default for Labels {
+    fn default() -> Labels {
+        Labels {
+            category: "分類".into(),
+            no: "No.".into(),
+            item: "情報開示項目".into(),
+            content: "内容".into(),
+        }
+    }
+}
+
+/// Other TrueType fonts to set the document in, relative to the YAML file.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FontPaths {
+    pub regular: Option<std::path::PathBuf>,
+    pub bold: Option<std::path::PathBuf>,
+}
+
+/// A group of items under one category label (the merged left column).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub title: String,
+    pub items: Vec<Item>,
+}
+
+/// One numbered row of the table.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub no: u32,
+    pub title: String,
+    /// ISO/IEC 27017 clause, printed small under the title (optional).
+    #[serde(default)]
+    pub control: Option<String>,
+    pub content: String,
+}
+
+impl Document {
+    /// Parses YAML text. Syntax errors, wrong types and unknown keys come back with
+    /// the line and column serde_yaml reports.
+    pub fn from_yaml(text: &str) -> Result<Document, serde_yaml::Error> {
+        serde_yaml::from_str(text)
+    }
+
+    /// All items in document order, with their category.
+    pub fn items(&self) -> impl Iterator<Item = (&Category, &Item)> {
+        self.categories
+            .iter()
+            .flat_map(|c| c.items.iter().map(move |i| (c, i)))
+    }
+}
+
+/// A calendar date checked to exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, rejecting dates that do not exist (2026-02-30).
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = s.get(r)?;
+            part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        };
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (year >= 1 && (1..=days).contains(&day)).then_some(Date {
+            year: year as u16,
+            month: month as u8,
+            day: day as u8,
+        })
+    }
+
+    /// Days since 1970-01-01 (for PDF dates and SOURCE_DATE_EPOCH comparisons).
+    pub fn days_since_epoch(&self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let (y, m, d) = (self.year as i64, self.month as i64, self.day as i64);
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = if y >= 0 { y } else { y - 399 } / 400;
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146097 + doe - 719468
+    }
+}
+
+/// Whether `id` can name a file: `[a-z0-9][a-z0-9-]*`.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some('a'..='z' | '0'..='9'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+document:
+  id: demo
+  title: 情報開示
+  issuer: 株式会社サンプル
+  service: サンプル
+  version: "1.0"
+  date: 2026-11-25
+categories:
+  - title: 暗号
+    items:
+      - no: 1
+        title: 暗号技術の利用
+        content: 本文
+"#;
+
+    #[test]
+    fn minimal_document_parses_with_defaults() {
+        let d = Document::from_yaml(MINIMAL).unwrap();
+        assert_eq!(d.document.language, "ja");
+        assert_eq!(d.labels.item, "情報開示項目");
+        assert_eq!(d.items().count(), 1);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_position() {
+        let text = MINIMAL.replace("        content: 本文", "        contnet: 本文");
+        let err = Document::from_yaml(&text).unwrap_err();
+        assert!(err.to_string().contains("unknown field `contnet`"), "{err}");
+        let loc = err.location().unwrap();
+        assert_eq!((loc.line(), loc.column()), (14, 9));
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert!(Date::parse("2026-11-25").is_some());
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2026-02-29").is_none());
+        assert!(Date::parse("2026-13-01").is_none());
+        assert!(Date::parse("2026-1-01").is_none());
+        assert!(Date::parse("２０２６-01-01").is_none());
+        assert_eq!(Date::parse("1970-01-02").unwrap().days_since_epoch(), 1);
+    }
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("kamiless"));
+        assert!(is_valid_id("a-1"));
+        assert!(!is_valid_id("-a"));
+        assert!(!is_valid_id("Kamiless"));
+        assert!(!is_valid_id(""));
+        assert!(!is_valid_id("a b"));
+    }
+}

@@ -1,0 +1,282 @@
+//! PDF writing: turns laid-out [`Page`]s into PDF bytes with printpdf.
+//!
+//! Text is written as glyph ids of our own font subsets (Identity-H), each glyph
+//! carrying the exact source characters it stands for; printpdf builds the
+//! ToUnicode CMap from those, so copying text out of the PDF gives back what the
+//! YAML said, never the font's idea of it (a font that draws 用 and the Kangxi
+//! radical ⽤ with one glyph would otherwise turn one into the other on copy).
+
+mod subset;
+
+use std::collections::{BTreeMap, HashMap};
+
+use printpdf::{
+    Actions, BorderArray, ColorArray, Codepoint, FontId, LinkAnnotation, Op, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, TextItem, TextMatrix,
+};
+
+use crate::layout::{Color, Element, Page, Rect};
+use crate::text::font::{FontSet, FontStyle};
+use crate::units::Pt;
+
+pub use subset::{Subset, subset_font};
+
+/// Document-level facts written into the PDF.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// Seconds since 1970-01-01 UTC, for the creation and modification dates.
+    pub date_epoch: i64,
+    /// BCP 47 language, e.g. `ja-JP`.
+    pub language: String,
+}
+
+/// Why the PDF could not be written.
+#[derive(Debug)]
+pub struct PdfError(pub String);
+
+impl std::fmt::Display for PdfError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot write the PDF: {}", self.0)
+    }
+}
+
+impl std::error::Error for PdfError {}
+
+/// The creator/producer string.
+pub const PRODUCER: &str = concat!("disclosure-pdf ", env!("CARGO_PKG_VERSION"));
+
+/// Writes `pages` as a PDF.
+pub fn write(pages: &[Page], fonts: &FontSet, meta: &Metadata) -> Result<Vec<u8>, PdfError> {
+    let mut doc = PdfDocument::new(&meta.title);
+    let embedded = embed_fonts(&mut doc, pages, fonts)?;
+
+    doc.pages = pages.iter().map(|p| page_ops(p, &embedded)).collect();
+
+    let info = &mut doc.metadata.info;
+    info.author = meta.author.clone();
+    info.subject = meta.subject.clone();
+    info.keywords = meta.keywords.clone();
+    info.creator = PRODUCER.to_string();
+    info.producer = PRODUCER.to_string();
+    let date = printpdf::OffsetDateTime::from_unix_timestamp(meta.date_epoch)
+        .map_err(|e| PdfError(format!("date out of range: {e}")))?;
+    info.creation_date = date;
+    info.modification_date = date;
+    info.metadata_date = date;
+
+    let mut warnings = Vec::new();
+    let opts = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: false, // done by us, see `subset`
+        secure: true,
+        image_optimization: None,
+    };
+    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    finish(&mut lo, meta);
+    lo.compress();
+    let mut out = Vec::new();
+    lo.save_to(&mut out).map_err(|e| PdfError(e.to_string()))?;
+    Ok(out)
+}
+
+/// A subset font registered with the document.
+struct Embedded {
+    id: FontId,
+    gids: HashMap<u16, u16>,
+}
+
+/// Subsets each face to the glyphs the pages use and adds it to `doc`.
+fn embed_fonts(
+    doc: &mut PdfDocument,
+    pages: &[Page],
+    fonts: &FontSet,
+) -> Result<BTreeMap<FontStyle, Embedded>, PdfError> {
+    let mut used: BTreeMap<FontStyle, BTreeMap<u16, String>> = BTreeMap::new();
+    for run in pages.iter().flat_map(Page::runs) {
+        let glyphs = used.entry(run.style).or_default();
+        for g in &run.glyphs {
+            glyphs.entry(g.gid).or_insert_with(|| g.text());
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (style, glyphs) in used {
+        let face = fonts.face(style);
+        let sub = subset_font(face.data(), &glyphs)
+            .map_err(|e| PdfError(format!("subsetting {}: {e}", face.name())))?;
+        let mut warnings = Vec::new();
+        let mut parsed = ParsedFont::from_bytes(&sub.bytes, 0, &mut warnings)
+            .ok_or_else(|| PdfError(format!("the subset of {} does not parse", face.name())))?;
+        parsed.font_name = Some(format!("{}+{}", sub.tag, postscript_name(face.data(), face.name())));
+        // Fixed resource names keep the output reproducible (printpdf's own ids are random).
+        let id = FontId(match style {
+            FontStyle::Regular => "FR".into(),
+            FontStyle::Bold => "FB".into(),
+        });
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(parsed));
+        out.insert(style, Embedded { id, gids: sub.gids });
+    }
+    Ok(out)
+}
+
+/// The font's PostScript name, with characters a PDF name should not hold removed.
+fn postscript_name(data: &[u8], fallback: &str) -> String {
+    let name = ttf_parser::Face::parse(data, 0).ok().and_then(|f| {
+        f.names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+    });
+    let name = name.unwrap_or_else(|| fallback.to_string());
+    let clean: String = name
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && !"()<>[]{}/%#".contains(*c))
+        .collect();
+    if clean.is_empty() { "Font".into() } else { clean }
+}
+
+fn color(c: Color) -> printpdf::Color {
+    printpdf::Color::Rgb(printpdf::Rgb {
+        r: c.0,
+        g: c.1,
+        b: c.2,
+        icc_profile: None,
+    })
+}
+
+/// Converts one page, flipping y (layout grows downwards, PDF upwards).
+fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
+    let h = page.height;
+    let point = |x: Pt, y: Pt| Point {
+        x: printpdf::Pt(x.0),
+        y: printpdf::Pt((h - y).0),
+    };
+    let rect = |r: &Rect| printpdf::Rect {
+        x: printpdf::Pt(r.x.0),
+        y: printpdf::Pt((h - r.y - r.height).0),
+        width: printpdf::Pt(r.width.0),
+        height: printpdf::Pt(r.height.0),
+        mode: Some(printpdf::PaintMode::Fill),
+        winding_order: None,
+    };
+    let mut ops = Vec::new();
+    // Fills under everything, then rules, then text on top.
+    for e in &page.elements {
+        if let Element::Fill { rect: r, color: c } = e {
+            ops.push(Op::SetFillColor { col: color(*c) });
+            ops.push(Op::DrawRectangle { rectangle: rect(r) });
+        }
+    }
+    for e in &page.elements {
+        if let Element::Rule { from, to, width, color: c } = e {
+            ops.push(Op::SetOutlineColor { col: color(*c) });
+            ops.push(Op::SetOutlineThickness { pt: printpdf::Pt(width.0) });
+            ops.push(Op::DrawLine {
+                line: printpdf::Line {
+                    points: vec![
+                        printpdf::LinePoint { p: point(from.0, from.1), bezier: false },
+                        printpdf::LinePoint { p: point(to.0, to.1), bezier: false },
+                    ],
+                    is_closed: false,
+                },
+            });
+        }
+    }
+    ops.push(Op::StartTextSection);
+    let mut current: Option<(FontStyle, Pt)> = None;
+    let mut current_color = None;
+    for run in page.runs() {
+        // Every style that has runs was embedded by `embed_fonts`.
+        let Some(font) = fonts.get(&run.style) else { continue };
+        if current != Some((run.style, run.size)) {
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font.id.clone()),
+                size: printpdf::Pt(run.size.0),
+            });
+            current = Some((run.style, run.size));
+        }
+        if current_color != Some(run.color) {
+            ops.push(Op::SetFillColor { col: color(run.color) });
+            current_color = Some(run.color);
+        }
+        let p = point(run.x, run.baseline);
+        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(p.x, p.y) });
+        // TJ offsets are subtracted from the pen position: the space before glyph
+        // i+1 is written as a negative offset after glyph i.
+        let glyphs = run
+            .glyphs
+            .iter()
+            .enumerate()
+            .map(|(i, g)| Codepoint {
+                gid: font.gids.get(&g.gid).copied().unwrap_or(0),
+                offset: -(run.space_before.get(i + 1).copied().unwrap_or(0) as f32),
+                cid: Some(g.text()),
+            })
+            .collect();
+        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
+    }
+    ops.push(Op::EndTextSection);
+    for e in &page.elements {
+        if let Element::Link { rect: r, uri } = e {
+            ops.push(Op::LinkAnnotation {
+                link: LinkAnnotation::new(
+                    rect(r),
+                    Actions::Uri(uri.clone()),
+                    // No visible border: the link text is coloured instead.
+                    Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                    Some(ColorArray::Transparent),
+                    None,
+                ),
+            });
+        }
+    }
+    PdfPage::new(
+        printpdf::Mm(page.width.0 * 25.4 / 72.0),
+        printpdf::Mm(page.height.0 * 25.4 / 72.0),
+        ops,
+    )
+}
+
+/// Final touches printpdf does not offer: a content-derived trailer /ID, the
+/// document language and title display, and no empty PDF/X keys.
+fn finish(doc: &mut lopdf::Document, meta: &Metadata) {
+    use lopdf::Object;
+    use sha2::{Digest, Sha256};
+
+    if let Ok(catalog) = doc.catalog_mut() {
+        catalog.set("Lang", Object::string_literal(meta.language.as_str()));
+        catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
+        catalog.set(
+            "ViewerPreferences",
+            lopdf::dictionary! { "DisplayDocTitle" => true },
+        );
+    }
+    if let Ok(info_ref) = doc.trailer.get(b"Info").and_then(Object::as_reference) {
+        if let Ok(Object::Dictionary(info)) = doc.get_object_mut(info_ref) {
+            for key in [&b"GTS_PDFXVersion"[..], b"GTS_PDFXConformance", b"Trapped"] {
+                info.remove(key);
+            }
+        }
+    }
+    // The /ID is a hash of every object, so identical input gives identical bytes and
+    // any change gives a new ID.
+    let mut h = Sha256::new();
+    for (id, obj) in &doc.objects {
+        h.update(id.0.to_be_bytes());
+        h.update(format!("{obj:?}").as_bytes());
+    }
+    let digest = h.finalize()[..16].to_vec();
+    doc.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(digest.clone(), lopdf::StringFormat::Hexadecimal),
+            Object::String(digest, lopdf::StringFormat::Hexadecimal),
+        ]),
+    );
+}

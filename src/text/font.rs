@@ -1,0 +1,294 @@
+//! Font faces: loading, character coverage and advance widths (via ttf-parser).
+//!
+//! Widths are kept in *milli-ems* truncated to whole numbers, because that is what the
+//! PDF `/W` array of the embedded font says: a viewer advances the pen by the `/W`
+//! entry, so measuring with the exact font-unit advance would let a long line drift by
+//! up to one unit per glyph from where the layout thinks it ends.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::units::Pt;
+
+/// Regular face of the bundled default font (BIZ UDPGothic, SIL OFL 1.1, see `fonts/OFL.txt`).
+pub static DEFAULT_REGULAR: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Regular.ttf");
+/// Bold face of the bundled default font.
+pub static DEFAULT_BOLD: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Bold.ttf");
+
+/// Which of the document's two faces a piece of text is set in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FontStyle {
+    Regular,
+    Bold,
+}
+
+/// A glyph as laid out: the font's glyph id, its advance and the source text it
+/// stands for (one character, or a base character with its combining marks).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    pub gid: u16,
+    /// Advance in 1/1000 em, exactly as the PDF `/W` array will state it.
+    pub advance: i32,
+    /// The character this glyph represents, for the PDF text layer (ToUnicode).
+    pub ch: char,
+    /// Ignorable characters that followed `ch` (variation selectors, joiners): they
+    /// have no glyph of their own but belong in the text layer. Rare, hence boxed.
+    pub trailing: Option<Box<str>>,
+}
+
+impl Glyph {
+    /// The source text this glyph stands for.
+    pub fn text(&self) -> String {
+        let mut s = String::from(self.ch);
+        if let Some(t) = &self.trailing {
+            s.push_str(t);
+        }
+        s
+    }
+}
+
+/// A character the font has no glyph for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingGlyph(pub char);
+
+/// One font face, parsed once; character lookups are memoised because the same
+/// few hundred characters recur throughout a document.
+pub struct FontFace {
+    name: String,
+    data: Cow<'static, [u8]>,
+    units_per_em: u16,
+    ascender: i16,
+    descender: i16,
+    cache: std::sync::Mutex<HashMap<char, Option<(u16, i32)>>>,
+}
+
+impl std::fmt::Debug for FontFace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FontFace").field("name", &self.name).finish()
+    }
+}
+
+/// Why a font could not be used.
+#[derive(Debug)]
+pub enum FontError {
+    Read { path: PathBuf, source: std::io::Error },
+    Parse { name: String, reason: String },
+}
+
+impl std::fmt::Display for FontError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FontError::Read { path, source } => {
+                write!(f, "{}: cannot read font: {source}", path.display())
+            }
+            FontError::Parse { name, reason } => write!(
+                f,
+                "{name}: not a usable TrueType/OpenType font ({reason}); give a .ttf or .otf file"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FontError {}
+
+impl FontFace {
+    /// Parses a face from bytes. `name` is used in messages only.
+    pub fn from_bytes(name: &str, data: Cow<'static, [u8]>) -> Result<FontFace, FontError> {
+        let parse_error = |reason: String| FontError::Parse {
+            name: name.to_string(),
+            reason,
+        };
+        let face = ttf_parser::Face::parse(&data, 0).map_err(|e| parse_error(e.to_string()))?;
+        let units_per_em = face.units_per_em();
+        if units_per_em == 0 {
+            return Err(parse_error("units per em is zero".into()));
+        }
+        if face.tables().cmap.is_none() {
+            return Err(parse_error("it has no character map (cmap)".into()));
+        }
+        let (ascender, descender) = (face.ascender(), face.descender());
+        Ok(FontFace {
+            name: name.to_string(),
+            units_per_em,
+            ascender,
+            descender,
+            data,
+            cache: Default::default(),
+        })
+    }
+
+    /// Reads and parses a font file.
+    pub fn from_path(path: &Path) -> Result<FontFace, FontError> {
+        let data = std::fs::read(path).map_err(|source| FontError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        FontFace::from_bytes(&path.display().to_string(), Cow::Owned(data))
+    }
+
+    /// The bundled default face of the given style.
+    pub fn bundled(style: FontStyle) -> FontFace {
+        let (name, data) = match style {
+            FontStyle::Regular => ("BIZUDPGothic-Regular", DEFAULT_REGULAR),
+            FontStyle::Bold => ("BIZUDPGothic-Bold", DEFAULT_BOLD),
+        };
+        // The bundled files are fixed at compile time and covered by tests, so a parse
+        // failure here is a broken build, not a user error.
+        FontFace::from_bytes(name, Cow::Borrowed(data)).expect("bundled font parses")
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The raw font program.
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// Distance from baseline to the top of the em box used for line placement.
+    pub fn ascent(&self, size: Pt) -> Pt {
+        Pt(size.0 * self.ascender as f32 / self.units_per_em as f32)
+    }
+
+    /// Distance from baseline to the bottom (negative).
+    pub fn descent(&self, size: Pt) -> Pt {
+        Pt(size.0 * self.descender as f32 / self.units_per_em as f32)
+    }
+
+    /// Glyph id and advance (milli-em, truncated as in `/W`) of a character.
+    pub fn lookup(&self, c: char) -> Option<(u16, i32)> {
+        self.with_lookup(|lookup| lookup(c))
+    }
+
+    /// Runs `f` with a memoised character lookup; the cache is locked once and the
+    /// face parsed at most once per call, not per character.
+    fn with_lookup<R>(&self, f: impl FnOnce(&mut dyn FnMut(char) -> Option<(u16, i32)>) -> R) -> R {
+        // A poisoned lock only means another thread panicked mid-insert; the map is
+        // still a valid cache, so keep using it.
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut face: Option<Option<ttf_parser::Face>> = None;
+        let mut lookup = |c: char| {
+            *cache.entry(c).or_insert_with(|| {
+                let face = face
+                    .get_or_insert_with(|| ttf_parser::Face::parse(&self.data, 0).ok())
+                    .as_ref()?;
+                let gid = face.glyph_index(c)?;
+                let advance = face.glyph_hor_advance(gid).unwrap_or(0);
+                Some((gid.0, self.milli_em(advance)))
+            })
+        };
+        f(&mut lookup)
+    }
+
+    /// Whether the face can draw `c` (ignorable format characters need no glyph).
+    pub fn covers(&self, c: char) -> bool {
+        is_ignorable(c) || self.lookup(c).is_some()
+    }
+
+    fn milli_em(&self, units: u16) -> i32 {
+        // Same truncation as the `/W` array printpdf writes (see module docs).
+        (units as f32 * 1000.0 / self.units_per_em as f32) as i32
+    }
+
+    /// Maps text to glyphs. Characters without a glyph are reported, not replaced.
+    /// Ignorable characters (variation selectors, joiners) ride along with the glyph
+    /// before them so that the text layer keeps them.
+    pub fn glyphs(&self, text: &str) -> Result<Vec<Glyph>, MissingGlyph> {
+        self.with_lookup(|lookup| {
+            let mut out: Vec<Glyph> = Vec::with_capacity(text.len() / 2);
+            for c in text.chars() {
+                if is_ignorable(c) {
+                    if let Some(last) = out.last_mut() {
+                        let mut t = last.trailing.take().map(String::from).unwrap_or_default();
+                        t.push(c);
+                        last.trailing = Some(t.into());
+                    }
+                    continue;
+                }
+                let (gid, advance) = lookup(c).ok_or(MissingGlyph(c))?;
+                out.push(Glyph {
+                    gid,
+                    advance,
+                    ch: c,
+                    trailing: None,
+                });
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// Default-ignorable characters that are drawn as nothing (UAX #44): variation
+/// selectors, zero-width joiners and the like.
+pub fn is_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}' | '\u{E0100}'..='\u{E01EF}' | '\u{00AD}')
+}
+
+/// The pair of faces a document is set in.
+#[derive(Debug)]
+pub struct FontSet {
+    pub regular: FontFace,
+    pub bold: FontFace,
+}
+
+impl FontSet {
+    /// The bundled BIZ UDPGothic pair.
+    pub fn bundled() -> FontSet {
+        FontSet {
+            regular: FontFace::bundled(FontStyle::Regular),
+            bold: FontFace::bundled(FontStyle::Bold),
+        }
+    }
+
+    pub fn face(&self, style: FontStyle) -> &FontFace {
+        match style {
+            FontStyle::Regular => &self.regular,
+            FontStyle::Bold => &self.bold,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_faces_cover_kanji_but_not_radicals() {
+        let f = FontSet::bundled();
+        assert!(f.regular.covers('用'));
+        assert!(f.bold.covers('長'));
+        assert!(!f.regular.covers('\u{2F64}'));
+        assert!(!f.regular.covers('\u{FE13}'));
+    }
+
+    #[test]
+    fn advances_are_truncated_milli_ems() {
+        let f = FontFace::bundled(FontStyle::Regular);
+        // あ is 2007/2048 em in the font: 979.98 → 979, as /W will say.
+        assert_eq!(f.lookup('あ').map(|g| g.1), Some(979));
+        assert_eq!(f.lookup('用').map(|g| g.1), Some(1000));
+    }
+
+    #[test]
+    fn missing_glyph_is_reported() {
+        let f = FontFace::bundled(FontStyle::Regular);
+        assert_eq!(f.glyphs("使⽤").unwrap_err(), MissingGlyph('\u{2F64}'));
+    }
+
+    #[test]
+    fn variation_selector_rides_along() {
+        let f = FontFace::bundled(FontStyle::Regular);
+        let g = f.glyphs("葛\u{FE00}").unwrap();
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].text(), "葛\u{FE00}");
+    }
+
+    #[test]
+    fn garbage_is_a_parse_error() {
+        assert!(FontFace::from_bytes("x", Cow::Borrowed(b"not a font")).is_err());
+    }
+}
