@@ -83,6 +83,29 @@ pub fn layout_table(
     Ok(())
 }
 
+/// Sets `text` in as many lines as `width` needs, but with the lines as even as
+/// possible: the narrowest width that does not add a line. A label such as
+/// アクセス制御 then breaks 3+3 rather than 5+1.
+fn balanced(fonts: &FontSet, text: &str, width: Pt, spec: &TextSpec) -> Result<Vec<BlockLine>, MissingGlyph> {
+    let lines = layout_text(fonts, text, width, spec)?;
+    if lines.len() < 2 {
+        return Ok(lines);
+    }
+    let (mut lo, mut hi) = (width / lines.len() as f32, width);
+    let mut best = lines;
+    for _ in 0..10 {
+        let mid = (lo + hi) / 2.0;
+        let trial = layout_text(fonts, text, mid, spec)?;
+        if trial.len() > best.len() {
+            lo = mid;
+        } else {
+            hi = mid;
+            best = trial;
+        }
+    }
+    Ok(best)
+}
+
 fn missing(place: String) -> impl FnOnce(MissingGlyph) -> LayoutError {
     move |MissingGlyph(ch)| LayoutError::MissingGlyph { ch, place }
 }
@@ -113,9 +136,8 @@ impl<'a> Table<'a> {
             .categories
             .iter()
             .map(|c| {
-                let mut lines = cell(&c.title, style.category_width, &bold, &|| {
-                    format!("the category title {:?}", c.title)
-                })?;
+                let mut lines = balanced(fonts, &c.title, inner(style.category_width), &bold)
+                    .map_err(missing(format!("the category title {:?}", c.title)))?;
                 align_center(&mut lines, inner(style.category_width));
                 Ok(lines)
             })

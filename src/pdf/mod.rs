@@ -190,7 +190,6 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
     }
     ops.push(Op::StartTextSection);
     let mut current: Option<(FontStyle, Pt)> = None;
-    let mut current_color = None;
     for run in page.runs() {
         // Every style that has runs was embedded by `embed_fonts`.
         let Some(font) = fonts.get(&run.style) else { continue };
@@ -201,10 +200,10 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
             });
             current = Some((run.style, run.size));
         }
-        if current_color != Some(run.color) {
-            ops.push(Op::SetFillColor { col: color(run.color) });
-            current_color = Some(run.color);
-        }
+        // Set on every run, even when unchanged: it also stops printpdf from
+        // merging runs that share a baseline (a cell of one column and the next)
+        // into one TJ with large kerns, which text extraction reads as one word.
+        ops.push(Op::SetFillColor { col: color(run.color) });
         let p = point(run.x, run.baseline);
         ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(p.x, p.y) });
         // TJ offsets are subtracted from the pen position: the space before glyph

@@ -1,0 +1,119 @@
+//! Helpers shared by the integration tests: an independent reader of our PDFs'
+//! text layer (content streams decoded through each font's ToUnicode CMap).
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use disclosure_pdf::model::Document;
+use disclosure_pdf::{BuildOptions, build_pdf};
+use lopdf::content::Content;
+use lopdf::{Dictionary, Object};
+
+/// A piece of text as drawn: page (0-based), position (PDF points) and the text.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    pub page: usize,
+    pub x: f32,
+    pub y: f32,
+    pub text: String,
+}
+
+/// Builds `yaml` into PDF bytes with the default options.
+pub fn build_yaml(yaml: &str) -> Vec<u8> {
+    let doc = Document::from_yaml(yaml).expect("test YAML parses");
+    build_pdf(&doc, Path::new("test.yaml"), &BuildOptions::default())
+        .expect("test document builds")
+        .bytes
+}
+
+fn parse_cmap(data: &[u8]) -> HashMap<u16, String> {
+    let text = String::from_utf8_lossy(data);
+    let hex = |s: &str| s.trim_matches(|c| c == '<' || c == '>').to_string();
+    let utf16 = |h: &str| {
+        let units: Vec<u16> = (0..h.len() / 4)
+            .map(|i| u16::from_str_radix(&h[i * 4..i * 4 + 4], 16).unwrap())
+            .collect();
+        String::from_utf16(&units).unwrap()
+    };
+    let mut map = HashMap::new();
+    let mut mode = "";
+    for line in text.lines() {
+        let line = line.trim();
+        if line.ends_with("beginbfchar") {
+            mode = "char";
+        } else if line.ends_with("beginbfrange") {
+            mode = "range";
+        } else if line.starts_with("endbf") {
+            mode = "";
+        } else if !mode.is_empty() {
+            let parts: Vec<String> = line.split_whitespace().map(hex).collect();
+            if mode == "char" && parts.len() == 2 {
+                map.insert(u16::from_str_radix(&parts[0], 16).unwrap(), utf16(&parts[1]));
+            } else if mode == "range" && parts.len() == 3 {
+                let lo = u16::from_str_radix(&parts[0], 16).unwrap();
+                let hi = u16::from_str_radix(&parts[1], 16).unwrap();
+                let base = u32::from_str_radix(&parts[2], 16).unwrap();
+                for (k, code) in (lo..=hi).enumerate() {
+                    let c = char::from_u32(base + k as u32).unwrap();
+                    map.insert(code, c.to_string());
+                }
+            }
+        }
+    }
+    map
+}
+
+/// Every text show operation of the PDF, decoded through ToUnicode.
+pub fn drawn_text(pdf: &[u8]) -> Vec<Drawn> {
+    let doc = lopdf::Document::load_mem(pdf).expect("our PDF loads");
+    let mut out = Vec::new();
+    for (page_index, (_, page_id)) in doc.get_pages().into_iter().enumerate() {
+        let fonts: HashMap<Vec<u8>, HashMap<u16, String>> = doc
+            .get_page_fonts(page_id)
+            .unwrap()
+            .into_iter()
+            .map(|(name, font): (Vec<u8>, &Dictionary)| {
+                let tu = font.get(b"ToUnicode").unwrap().as_reference().unwrap();
+                let stream = doc.get_object(tu).unwrap().as_stream().unwrap();
+                (name, parse_cmap(&stream.decompressed_content().unwrap_or(stream.content.clone())))
+            })
+            .collect();
+        let content = Content::decode(&doc.get_page_content(page_id)).unwrap();
+        let (mut font, mut x, mut y) = (None, 0.0, 0.0);
+        for op in content.operations {
+            match op.operator.as_str() {
+                "Tf" => font = fonts.get(op.operands[0].as_name().unwrap()),
+                "Tm" => {
+                    x = op.operands[4].as_float().unwrap();
+                    y = op.operands[5].as_float().unwrap();
+                }
+                "TJ" | "Tj" => {
+                    let map = font.expect("a font is set before text");
+                    let items = match &op.operands[0] {
+                        Object::Array(a) => a.clone(),
+                        other => vec![other.clone()],
+                    };
+                    let mut text = String::new();
+                    for item in items {
+                        if let Object::String(bytes, _) = item {
+                            for pair in bytes.chunks(2) {
+                                let code = u16::from_be_bytes([pair[0], pair[1]]);
+                                text.push_str(map.get(&code).expect("every code has a ToUnicode entry"));
+                            }
+                        }
+                    }
+                    out.push(Drawn { page: page_index, x, y, text });
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Removes all whitespace, for comparisons where line breaks do not matter.
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
