@@ -58,7 +58,7 @@ impl Style {
         let body = Pt(9.0);
         let (category_width, no_width, item_width) = match orientation {
             Orientation::Landscape => (Pt(66.0), Pt(28.0), Pt(108.0)),
-            Orientation::Portrait => (Pt(58.0), Pt(26.0), Pt(92.0)),
+            Orientation::Portrait => (Pt(62.0), Pt(30.0), Pt(92.0)),
         };
         Style {
             page_width,
