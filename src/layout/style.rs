@@ -57,7 +57,7 @@ impl Style {
         };
         let body = Pt(9.0);
         let (category_width, no_width, item_width) = match orientation {
-            Orientation::Landscape => (Pt(66.0), Pt(28.0), Pt(108.0)),
+            Orientation::Landscape => (Pt(64.0), Pt(28.0), Pt(102.0)),
             Orientation::Portrait => (Pt(62.0), Pt(30.0), Pt(92.0)),
         };
         Style {
@@ -175,7 +175,7 @@ mod tests {
         let s = Style::a4(Orientation::Landscape);
         let chars = (s.content_width() - s.cell_pad_x * 2.0).0 / s.body_size.0;
         // Full-width kanji are 1 em; proportional kana and punctuation are narrower,
-        // so 66 em hold about 75 characters of running Japanese text.
+        // so 64 em hold 70–75 characters of running Japanese text.
         assert!((64.0..70.0).contains(&chars), "{chars}");
     }
 
