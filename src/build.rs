@@ -60,7 +60,10 @@ fn yaml_message(e: &serde_yaml::Error) -> String {
 pub fn fonts_for(doc: &Document, input: &Path, opts: &BuildOptions) -> Result<FontSet, Error> {
     let base = input.parent().unwrap_or(Path::new("."));
     let from_yaml = |pick: fn(&crate::model::FontPaths) -> &Option<PathBuf>| {
-        doc.fonts.as_ref().and_then(|f| pick(f).as_ref()).map(|p| base.join(p))
+        doc.fonts
+            .as_ref()
+            .and_then(|f| pick(f).as_ref())
+            .map(|p| base.join(p))
     };
     let regular = opts.font.clone().or_else(|| from_yaml(|f| &f.regular));
     let bold = opts.bold_font.clone().or_else(|| from_yaml(|f| &f.bold));

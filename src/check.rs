@@ -16,14 +16,33 @@ pub struct Field<'a> {
 pub fn text_fields(doc: &Document) -> Vec<Field<'_>> {
     let d = &doc.document;
     let mut fields: Vec<Field<'_>> = vec![
-        Field { place: "document.title".into(), text: &d.title },
-        Field { place: "document.issuer".into(), text: &d.issuer },
-        Field { place: "document.service".into(), text: &d.service },
-        Field { place: "document.version".into(), text: &d.version },
+        Field {
+            place: "document.title".into(),
+            text: &d.title,
+        },
+        Field {
+            place: "document.issuer".into(),
+            text: &d.issuer,
+        },
+        Field {
+            place: "document.service".into(),
+            text: &d.service,
+        },
+        Field {
+            place: "document.version".into(),
+            text: &d.version,
+        },
     ];
-    for (place, text) in [("document.scope", &d.scope), ("document.preface", &d.preface), ("document.notes", &d.notes)] {
+    for (place, text) in [
+        ("document.scope", &d.scope),
+        ("document.preface", &d.preface),
+        ("document.notes", &d.notes),
+    ] {
         if let Some(t) = text {
-            fields.push(Field { place: place.into(), text: t });
+            fields.push(Field {
+                place: place.into(),
+                text: t,
+            });
         }
     }
     let l = &doc.labels;
@@ -33,16 +52,31 @@ pub fn text_fields(doc: &Document) -> Vec<Field<'_>> {
         ("labels.item", &l.item),
         ("labels.content", &l.content),
     ] {
-        fields.push(Field { place: place.into(), text });
+        fields.push(Field {
+            place: place.into(),
+            text,
+        });
     }
     for c in &doc.categories {
-        fields.push(Field { place: format!("category {:?}", c.title), text: &c.title });
+        fields.push(Field {
+            place: format!("category {:?}", c.title),
+            text: &c.title,
+        });
         for i in &c.items {
-            fields.push(Field { place: format!("item No. {} (title)", i.no), text: &i.title });
+            fields.push(Field {
+                place: format!("item No. {} (title)", i.no),
+                text: &i.title,
+            });
             if let Some(control) = &i.control {
-                fields.push(Field { place: format!("item No. {} (control)", i.no), text: control });
+                fields.push(Field {
+                    place: format!("item No. {} (control)", i.no),
+                    text: control,
+                });
             }
-            fields.push(Field { place: format!("item No. {} (content)", i.no), text: &i.content });
+            fields.push(Field {
+                place: format!("item No. {} (content)", i.no),
+                text: &i.content,
+            });
         }
     }
     fields
@@ -64,16 +98,30 @@ pub fn check(doc: &Document, fonts: &FontSet) -> Vec<Diagnostic> {
     if Date::parse(&d.date).is_none() {
         out.push(Diagnostic::error(
             None,
-            format!("document.date {:?} is not a real date in the form YYYY-MM-DD (e.g. 2026-11-25)", d.date),
+            format!(
+                "document.date {:?} is not a real date in the form YYYY-MM-DD (e.g. 2026-11-25)",
+                d.date
+            ),
         ));
     }
-    for (name, value) in [("title", &d.title), ("issuer", &d.issuer), ("service", &d.service), ("version", &d.version)] {
+    for (name, value) in [
+        ("title", &d.title),
+        ("issuer", &d.issuer),
+        ("service", &d.service),
+        ("version", &d.version),
+    ] {
         if value.trim().is_empty() {
-            out.push(Diagnostic::error(None, format!("document.{name} is empty; write the {name}")));
+            out.push(Diagnostic::error(
+                None,
+                format!("document.{name} is empty; write the {name}"),
+            ));
         }
     }
     if doc.categories.is_empty() {
-        out.push(Diagnostic::error(None, "categories is empty; the table needs at least one category with items"));
+        out.push(Diagnostic::error(
+            None,
+            "categories is empty; the table needs at least one category with items",
+        ));
     }
     let mut seen = HashSet::new();
     for c in &doc.categories {
@@ -81,17 +129,32 @@ pub fn check(doc: &Document, fonts: &FontSet) -> Vec<Diagnostic> {
             out.push(Diagnostic::error(None, "a category has an empty title"));
         }
         if c.items.is_empty() {
-            out.push(Diagnostic::error(None, format!("category {:?} has no items", c.title)));
+            out.push(Diagnostic::error(
+                None,
+                format!("category {:?} has no items", c.title),
+            ));
         }
         for i in &c.items {
             if !seen.insert(i.no) {
-                out.push(Diagnostic::error(None, format!("item No. {} appears more than once; numbers must be unique", i.no)));
+                out.push(Diagnostic::error(
+                    None,
+                    format!(
+                        "item No. {} appears more than once; numbers must be unique",
+                        i.no
+                    ),
+                ));
             }
             if i.title.trim().is_empty() {
-                out.push(Diagnostic::error(None, format!("item No. {} has an empty title", i.no)));
+                out.push(Diagnostic::error(
+                    None,
+                    format!("item No. {} has an empty title", i.no),
+                ));
             }
             if i.content.trim().is_empty() {
-                out.push(Diagnostic::error(None, format!("item No. {} has empty content", i.no)));
+                out.push(Diagnostic::error(
+                    None,
+                    format!("item No. {} has empty content", i.no),
+                ));
             }
         }
     }

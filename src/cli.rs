@@ -14,7 +14,11 @@ use disclosure_pdf::{BuildOptions, Error, Severity, check, load};
 const DEFAULT_INPUT: &str = "data/kamiless.yaml";
 
 #[derive(Parser)]
-#[command(name = "disclosure-pdf", version, about = "Typesets an information-security disclosure (情報開示) YAML file as a Japanese PDF")]
+#[command(
+    name = "disclosure-pdf",
+    version,
+    about = "Typesets an information-security disclosure (情報開示) YAML file as a Japanese PDF"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -123,7 +127,11 @@ fn build(args: BuildArgs) -> Result<(), Error> {
 
 fn check_cmd(args: CheckArgs) -> Result<(), Error> {
     let doc = load(&args.input)?;
-    let fonts = fonts_for(&doc, &args.input, &options(args.fonts, Orientation::Landscape))?;
+    let fonts = fonts_for(
+        &doc,
+        &args.input,
+        &options(args.fonts, Orientation::Landscape),
+    )?;
     let diagnostics = check::check(&doc, &fonts);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Error::Invalid {
@@ -147,7 +155,11 @@ fn check_cmd(args: CheckArgs) -> Result<(), Error> {
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let io = |action: &'static str, p: &Path| {
         let p = p.to_path_buf();
-        move |source| Error::Io { path: p, action, source }
+        move |source| Error::Io {
+            path: p,
+            action,
+            source,
+        }
     };
     if path.is_dir() {
         return Err(Error::Io {
@@ -161,7 +173,10 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(io("create the output directory", &dir))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;

@@ -68,14 +68,21 @@ pub enum Error {
         diagnostics: Vec<Diagnostic>,
     },
     Font(FontError),
-    Layout { path: PathBuf, error: LayoutError },
+    Layout {
+        path: PathBuf,
+        error: LayoutError,
+    },
     Pdf(PdfError),
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Io { path, action, source } => {
+            Error::Io {
+                path,
+                action,
+                source,
+            } => {
                 write!(f, "{}: cannot {action}: {source}", path.display())
             }
             Error::Invalid { path, diagnostics } => {

@@ -18,7 +18,9 @@ pub const LIST_MARKERS: &[&str] = &["●", "・", "■", "◎", "◆", "○", "�
 pub enum LineKind {
     Paragraph,
     /// A list line; the marker is the first part of `text`.
-    ListItem { marker_len: usize },
+    ListItem {
+        marker_len: usize,
+    },
     SubHeading,
 }
 
@@ -63,7 +65,9 @@ pub fn parse(block: &str) -> Vec<MarkupLine<'_>> {
         let kind = if is_sub_heading(text) {
             LineKind::SubHeading
         } else if let Some(m) = LIST_MARKERS.iter().find(|m| text.starts_with(**m)) {
-            LineKind::ListItem { marker_len: m.len() }
+            LineKind::ListItem {
+                marker_len: m.len(),
+            }
         } else {
             LineKind::Paragraph
         };
@@ -107,7 +111,9 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
         let mut url = &rest[..len];
         loop {
             let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"']);
-            let trimmed = if trimmed.ends_with(')') && trimmed.matches('(').count() < trimmed.matches(')').count() {
+            let trimmed = if trimmed.ends_with(')')
+                && trimmed.matches('(').count() < trimmed.matches(')').count()
+            {
                 &trimmed[..trimmed.len() - 1]
             } else {
                 trimmed
@@ -130,7 +136,10 @@ mod tests {
     #[test]
     fn kinds_indents_and_gaps() {
         let lines = parse("＜当社の責任＞\n当社は、\n●対策\n\n  - お客様\n　・全角\n");
-        let kinds: Vec<_> = lines.iter().map(|l| (&l.kind, l.indent, l.gap_before)).collect();
+        let kinds: Vec<_> = lines
+            .iter()
+            .map(|l| (&l.kind, l.indent, l.gap_before))
+            .collect();
         assert_eq!(
             kinds,
             [

@@ -24,12 +24,17 @@ categories:
 fn lay_out(text: &str) -> (Vec<Page>, Style) {
     let doc = Document::from_yaml(text).unwrap();
     let style = Style::a4(Orientation::Landscape);
-    (layout_document(&doc, &FontSet::bundled(), &style).unwrap(), style)
+    (
+        layout_document(&doc, &FontSet::bundled(), &style).unwrap(),
+        style,
+    )
 }
 
 /// Content lines of the long item: "行NNNN" numbered so order can be checked.
 fn long_item(no: u32, lines: usize) -> String {
-    let body: String = (0..lines).map(|i| format!("          行{i:04}：内容の一行です。\n")).collect();
+    let body: String = (0..lines)
+        .map(|i| format!("          行{i:04}：内容の一行です。\n"))
+        .collect();
     format!("      - no: {no}\n        title: 長い項目\n        content: |\n{body}")
 }
 
@@ -44,7 +49,10 @@ fn column(page: &Page, style: &Style, col: usize) -> Vec<(f32, String)> {
 
 #[test]
 fn item_longer_than_a_page_splits_over_pages_in_order() {
-    let items = format!("  - title: 運用のセキュリティ\n    items:\n{}", long_item(1, 150));
+    let items = format!(
+        "  - title: 運用のセキュリティ\n    items:\n{}",
+        long_item(1, 150)
+    );
     let (pages, style) = lay_out(&yaml(&items));
     assert!(pages.len() >= 4, "{} pages", pages.len());
     let mut seen = Vec::new();
@@ -54,17 +62,35 @@ fn item_longer_than_a_page_splits_over_pages_in_order() {
             .map(|(_, t)| t)
             .filter(|t| t.starts_with('行'))
             .collect();
-        assert!(content.len() >= 2, "page {p}: at least two lines each side of a split");
+        assert!(
+            content.len() >= 2,
+            "page {p}: at least two lines each side of a split"
+        );
         seen.extend(content);
-        let titles: Vec<String> = column(page, &style, 2).into_iter().map(|(_, t)| t).collect();
-        let expected = if p == 0 { "長い項目" } else { "長い項目（続き）" };
+        let titles: Vec<String> = column(page, &style, 2)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        let expected = if p == 0 {
+            "長い項目"
+        } else {
+            "長い項目（続き）"
+        };
         assert!(titles.iter().any(|t| t == expected), "page {p}: {titles:?}");
         // No. repeats on every page.
-        assert!(column(page, &style, 1).iter().any(|(_, t)| t == "1"), "page {p}");
+        assert!(
+            column(page, &style, 1).iter().any(|(_, t)| t == "1"),
+            "page {p}"
+        );
         // Header row on every page.
-        assert!(column(page, &style, 3).iter().any(|(_, t)| t == "内容"), "page {p}");
+        assert!(
+            column(page, &style, 3).iter().any(|(_, t)| t == "内容"),
+            "page {p}"
+        );
     }
-    let expected: Vec<String> = (0..150).map(|i| format!("行{i:04}：内容の一行です。")).collect();
+    let expected: Vec<String> = (0..150)
+        .map(|i| format!("行{i:04}：内容の一行です。"))
+        .collect();
     assert_eq!(seen, expected);
 }
 
@@ -75,13 +101,19 @@ fn split_keeps_two_lines_on_each_side() {
     let items = format!("  - title: 暗号\n    items:\n{filler}{}", long_item(2, 5));
     let (pages, style) = lay_out(&yaml(&items));
     for page in &pages {
-        let n = column(page, &style, 3).iter().filter(|(_, t)| t.starts_with('行')).count();
+        let n = column(page, &style, 3)
+            .iter()
+            .filter(|(_, t)| t.starts_with('行'))
+            .count();
         assert!(n == 0 || n >= 2);
     }
     let per_page: Vec<usize> = pages
         .iter()
         .map(|p| {
-            column(p, &style, 2).iter().filter(|(_, t)| t.starts_with("長い項目")).count()
+            column(p, &style, 2)
+                .iter()
+                .filter(|(_, t)| t.starts_with("長い項目"))
+                .count()
         })
         .collect();
     assert!(per_page.iter().sum::<usize>() >= 2);
@@ -93,7 +125,10 @@ fn category_label_repeats_on_the_next_page() {
     let (pages, style) = lay_out(&yaml(&items));
     assert!(pages.len() >= 2);
     for (p, page) in pages.iter().enumerate() {
-        let labels: String = column(page, &style, 0).into_iter().map(|(_, t)| t).collect();
+        let labels: String = column(page, &style, 0)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
         assert!(labels.contains("アクセス制御"), "page {p}: {labels}");
     }
 }
@@ -102,8 +137,14 @@ fn category_label_repeats_on_the_next_page() {
 fn category_label_is_centred_in_its_merged_cell() {
     let items = "  - title: 暗号\n    items:\n      - no: 1\n        title: 一\n        content: |\n          a\n          b\n          c\n          d\n      - no: 2\n        title: 二\n        content: e\n";
     let (pages, style) = lay_out(&yaml(items));
-    let label: Vec<_> = column(&pages[0], &style, 0).into_iter().filter(|(_, t)| t != "分類").collect();
-    let first_row: Vec<_> = column(&pages[0], &style, 1).into_iter().filter(|(_, t)| t != "No.").collect();
+    let label: Vec<_> = column(&pages[0], &style, 0)
+        .into_iter()
+        .filter(|(_, t)| t != "分類")
+        .collect();
+    let first_row: Vec<_> = column(&pages[0], &style, 1)
+        .into_iter()
+        .filter(|(_, t)| t != "No.")
+        .collect();
     assert_eq!(label.len(), 1);
     // Label baseline lies between the first and the last row, not at the top.
     assert!(label[0].0 > first_row[0].0 && label[0].0 < first_row.last().unwrap().0 + 20.0);
@@ -116,7 +157,11 @@ fn default_document_has_no_forbidden_line_starts_and_stays_in_its_cells() {
     let e = style.column_edges();
     for (p, page) in pages.iter().enumerate() {
         // The table starts at the header row; above it (page 1's heading) is full width.
-        let table_top = page.runs().find(|r| r.text() == "内容").map(|r| r.baseline).unwrap();
+        let table_top = page
+            .runs()
+            .find(|r| r.text() == "内容")
+            .map(|r| r.baseline)
+            .unwrap();
         let mut line_starts: Vec<(f32, f32, char)> = Vec::new();
         for run in page.runs().filter(|r| r.baseline >= table_top) {
             let first = run.glyphs[0].ch;
@@ -126,15 +171,24 @@ fn default_document_has_no_forbidden_line_starts_and_stays_in_its_cells() {
                 let col = (0..4).find(|&c| run.x >= e[c] && run.x < e[c + 1]);
                 if let Some(c) = col {
                     let right = run.x + run.width();
-                    assert!(right.0 <= e[c + 1].0 + 0.01, "page {p}: {:?} overflows", run.text());
+                    assert!(
+                        right.0 <= e[c + 1].0 + 0.01,
+                        "page {p}: {:?} overflows",
+                        run.text()
+                    );
                 }
             }
         }
         // A run that starts at a column's text edge starts a line.
         for (_, x, ch) in line_starts {
-            let at_edge = e.iter().any(|edge| (x - (edge.0 + style.cell_pad_x.0)).abs() < 0.01);
+            let at_edge = e
+                .iter()
+                .any(|edge| (x - (edge.0 + style.cell_pad_x.0)).abs() < 0.01);
             if at_edge {
-                assert!(!NO_LINE_START.contains(ch) || ch == '・', "page {p}: line starts with {ch}");
+                assert!(
+                    !NO_LINE_START.contains(ch) || ch == '・',
+                    "page {p}: line starts with {ch}"
+                );
             }
         }
     }
@@ -153,7 +207,11 @@ fn links_cover_url_runs() {
         })
         .collect();
     assert!(links.contains(&"https://spc.opro.net/hc/ja"));
-    assert!(links.iter().all(|l| l.starts_with("https://") || l.starts_with("http://")));
+    assert!(
+        links
+            .iter()
+            .all(|l| l.starts_with("https://") || l.starts_with("http://"))
+    );
     // The URL of item 16 is wider than the column: one link area per line.
     let long = "https://developer.salesforce.com/docs/atlas.ja-jp.packagingGuide.meta/packagingGuide/security_review_overview.htm";
     assert_eq!(links.iter().filter(|l| **l == long).count(), 2);

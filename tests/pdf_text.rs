@@ -12,7 +12,9 @@ const DEFAULT: &str = "data/kamiless.yaml";
 
 fn default_doc() -> (Document, Vec<u8>) {
     let doc = disclosure_pdf::load(Path::new(DEFAULT)).unwrap();
-    let pdf = build_pdf(&doc, Path::new(DEFAULT), &BuildOptions::default()).unwrap().bytes;
+    let pdf = build_pdf(&doc, Path::new(DEFAULT), &BuildOptions::default())
+        .unwrap()
+        .bytes;
     (doc, pdf)
 }
 
@@ -56,7 +58,9 @@ fn titles_read_back_with_continuations_marked() {
     let mut rest = titles.as_str();
     for (_, item) in doc.items() {
         let t = squash(&item.title);
-        rest = rest.strip_prefix(&t).unwrap_or_else(|| panic!("title {t} missing at {rest:.40}"));
+        rest = rest
+            .strip_prefix(&t)
+            .unwrap_or_else(|| panic!("title {t} missing at {rest:.40}"));
         while let Some(r) = rest.strip_prefix(&format!("{t}（続き）")) {
             rest = r;
         }
@@ -75,7 +79,12 @@ fn kanji_do_not_turn_into_radicals() {
 #[test]
 fn every_item_title_and_category_is_on_some_page() {
     let (doc, pdf) = default_doc();
-    let all = squash(&drawn_text(&pdf).into_iter().map(|d| d.text).collect::<String>());
+    let all = squash(
+        &drawn_text(&pdf)
+            .into_iter()
+            .map(|d| d.text)
+            .collect::<String>(),
+    );
     for c in &doc.categories {
         assert!(all.contains(&squash(&c.title)), "{}", c.title);
     }
@@ -89,19 +98,23 @@ fn fonts_are_embedded_subsets_with_tagged_names() {
     let lo = lopdf::Document::load_mem(&pdf).unwrap();
     let mut names = Vec::new();
     for (_, obj) in lo.objects.iter() {
-        if let Ok(d) = obj.as_dict() {
-            if d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor") {
-                let name = String::from_utf8(d.get(b"FontName").unwrap().as_name().unwrap().to_vec()).unwrap();
-                assert!(d.has(b"FontFile2"), "{name} embedded");
-                names.push(name);
-            }
+        if let Ok(d) = obj.as_dict()
+            && d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor")
+        {
+            let name =
+                String::from_utf8(d.get(b"FontName").unwrap().as_name().unwrap().to_vec()).unwrap();
+            assert!(d.has(b"FontFile2"), "{name} embedded");
+            names.push(name);
         }
     }
     names.sort();
     assert_eq!(names.len(), 2);
     for n in &names {
         let (tag, base) = n.split_once('+').unwrap();
-        assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "{n}");
+        assert!(
+            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
+            "{n}"
+        );
         assert!(base.starts_with("BIZUDPGothic"), "{n}");
     }
     assert!(pdf.len() < 300_000, "{} bytes", pdf.len());

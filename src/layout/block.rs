@@ -88,7 +88,11 @@ pub fn layout_text(
         // Continuation lines of a list line hang after the marker.
         let mut hang_indent = match ml.kind {
             LineKind::ListItem { marker_len } => {
-                let marker_glyphs = shaped.offsets.iter().take_while(|&&o| o < marker_len).count();
+                let marker_glyphs = shaped
+                    .offsets
+                    .iter()
+                    .take_while(|&&o| o < marker_len)
+                    .count();
                 shaped.width(0..marker_glyphs)
             }
             _ => 0,
@@ -100,7 +104,11 @@ pub fn layout_text(
             indent = 0;
             hang_indent = 0;
         }
-        let lines = shaped.break_lines(avail - indent, avail - indent - hang_indent, to_milli(spec.hang));
+        let lines = shaped.break_lines(
+            avail - indent,
+            avail - indent - hang_indent,
+            to_milli(spec.hang),
+        );
         for (k, line) in lines.iter().enumerate() {
             let x0 = indent + if k > 0 { hang_indent } else { 0 };
             out.push(make_line(
@@ -112,7 +120,11 @@ pub fn layout_text(
                 style,
                 spec,
                 fonts,
-                if k == 0 && ml.gap_before { spec.paragraph_gap } else { Pt::ZERO },
+                if k == 0 && ml.gap_before {
+                    spec.paragraph_gap
+                } else {
+                    Pt::ZERO
+                },
             ));
         }
     }
@@ -144,12 +156,20 @@ fn make_line(
     let mut i = range.start;
     while i < range.end {
         let link = link_of(i);
-        let run_x = x + if i > range.start { shaped.space_before[i] } else { 0 };
+        let run_x = x + if i > range.start {
+            shaped.space_before[i]
+        } else {
+            0
+        };
         let mut glyphs = Vec::new();
         let mut spaces = Vec::new();
         let mut j = i;
         while j < range.end && link_of(j) == link {
-            let space = if j > range.start && j > i { shaped.space_before[j] } else { 0 };
+            let space = if j > range.start && j > i {
+                shaped.space_before[j]
+            } else {
+                0
+            };
             glyphs.push(shaped.glyphs[j].clone());
             spaces.push(space);
             j += 1;
@@ -171,7 +191,11 @@ fn make_line(
             baseline,
             size: spec.size,
             style,
-            color: if link.is_some() { spec.link_color } else { spec.color },
+            color: if link.is_some() {
+                spec.link_color
+            } else {
+                spec.color
+            },
             glyphs,
             space_before: spaces,
         });
@@ -203,13 +227,17 @@ mod tests {
     }
 
     fn texts(lines: &[BlockLine]) -> Vec<String> {
-        lines.iter().map(|l| l.runs.iter().map(TextRun::text).collect()).collect()
+        lines
+            .iter()
+            .map(|l| l.runs.iter().map(TextRun::text).collect())
+            .collect()
     }
 
     #[test]
     fn list_continuations_hang_after_the_marker() {
         let fonts = FontSet::bundled();
-        let lines = layout_text(&fonts, "●あいうえおかきくけこさしすせそ", Pt(60.0), &spec()).unwrap();
+        let lines =
+            layout_text(&fonts, "●あいうえおかきくけこさしすせそ", Pt(60.0), &spec()).unwrap();
         assert!(lines.len() > 1);
         let marker = fonts.regular.lookup('●').unwrap().1 as f32 / 100.0;
         assert_eq!(lines[0].runs[0].x, Pt(0.0));
@@ -219,7 +247,13 @@ mod tests {
     #[test]
     fn sub_headings_are_bold_and_gaps_recorded() {
         let fonts = FontSet::bundled();
-        let lines = layout_text(&fonts, "＜当社の責任＞\n本文\n\n次の段落", Pt(200.0), &spec()).unwrap();
+        let lines = layout_text(
+            &fonts,
+            "＜当社の責任＞\n本文\n\n次の段落",
+            Pt(200.0),
+            &spec(),
+        )
+        .unwrap();
         assert_eq!(lines[0].runs[0].style, FontStyle::Bold);
         assert_eq!(lines[1].runs[0].style, FontStyle::Regular);
         assert_eq!(lines[2].gap_before, Pt(5.0));
@@ -247,7 +281,13 @@ mod tests {
     #[test]
     fn link_in_the_middle_of_a_line_splits_runs() {
         let fonts = FontSet::bundled();
-        let lines = layout_text(&fonts, "窓口｜https://spc.opro.net/hc/ja です", Pt(400.0), &spec()).unwrap();
+        let lines = layout_text(
+            &fonts,
+            "窓口｜https://spc.opro.net/hc/ja です",
+            Pt(400.0),
+            &spec(),
+        )
+        .unwrap();
         let runs = &lines[0].runs;
         assert_eq!(runs.len(), 3);
         assert_eq!(runs[1].text(), "https://spc.opro.net/hc/ja");

@@ -39,7 +39,11 @@ impl<'a> Flow<'a> {
     /// The elements of the current page.
     pub fn elements(&mut self) -> &mut Vec<Element> {
         // `new` pushes the first page and pages are never removed.
-        &mut self.pages.last_mut().expect("a flow always has a page").elements
+        &mut self
+            .pages
+            .last_mut()
+            .expect("a flow always has a page")
+            .elements
     }
 
     /// The lowest y body content may reach.
@@ -64,7 +68,11 @@ impl<'a> Flow<'a> {
 }
 
 /// Lays out `doc` into pages.
-pub fn layout_document(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Vec<Page>, LayoutError> {
+pub fn layout_document(
+    doc: &Document,
+    fonts: &FontSet,
+    style: &Style,
+) -> Result<Vec<Page>, LayoutError> {
     let info = &doc.document;
     let phrases = Phrases::for_language(&info.language);
     let mut flow = Flow::new(style);
@@ -80,9 +88,11 @@ pub fn layout_document(doc: &Document, fonts: &FontSet, style: &Style) -> Result
         hang: Pt::ZERO,
     };
     let set = |text: &str, spec: &TextSpec, field: &str| {
-        layout_text(fonts, text, width, spec).map_err(|MissingGlyph(ch)| LayoutError::MissingGlyph {
-            ch,
-            place: format!("document.{field}"),
+        layout_text(fonts, text, width, spec).map_err(|MissingGlyph(ch)| {
+            LayoutError::MissingGlyph {
+                ch,
+                place: format!("document.{field}"),
+            }
         })
     };
 
@@ -91,12 +101,20 @@ pub fn layout_document(doc: &Document, fonts: &FontSet, style: &Style) -> Result
     let dated = format!("{date}　{}", phrases.version(&info.version));
     let body = spec(style.body_size, FontStyle::Regular, Color::BLACK);
     let mut top_right = set(&dated, &body, "date")?;
-    top_right.extend(set(&info.issuer, &spec(Pt(10.5), FontStyle::Regular, Color::BLACK), "issuer")?);
+    top_right.extend(set(
+        &info.issuer,
+        &spec(Pt(10.5), FontStyle::Regular, Color::BLACK),
+        "issuer",
+    )?);
     align_right(&mut top_right, width);
     flow.flow_lines(&top_right, x);
 
     flow.y += Pt(10.0);
-    let mut title = set(&info.title, &spec(style.title_size, FontStyle::Bold, Color::BLACK), "title")?;
+    let mut title = set(
+        &info.title,
+        &spec(style.title_size, FontStyle::Bold, Color::BLACK),
+        "title",
+    )?;
     align_center(&mut title, width);
     flow.flow_lines(&title, x);
 
@@ -104,7 +122,11 @@ pub fn layout_document(doc: &Document, fonts: &FontSet, style: &Style) -> Result
     if let Some(scope) = &info.scope {
         subtitle_text.push_str(&format!("　{}{}", phrases.scope, scope));
     }
-    let mut subtitle = set(&subtitle_text, &spec(style.subtitle_size, FontStyle::Regular, Color::BLACK), "service")?;
+    let mut subtitle = set(
+        &subtitle_text,
+        &spec(style.subtitle_size, FontStyle::Regular, Color::BLACK),
+        "service",
+    )?;
     align_center(&mut subtitle, width);
     flow.y += Pt(2.0);
     flow.flow_lines(&subtitle, x);
@@ -145,15 +167,21 @@ fn add_footers(
     };
     let width = style.table_width();
     let info = &doc.document;
-    let left_text = format!("{}　{}　{}", info.service, info.title, phrases.version(&info.version));
+    let left_text = format!(
+        "{}　{}　{}",
+        info.service,
+        info.title,
+        phrases.version(&info.version)
+    );
     // Normally one line; a very long title wraps into the bottom margin rather
     // than being cut.
-    let left = layout_text(fonts, &left_text, width * 0.75, &spec).map_err(|MissingGlyph(ch)| {
-        LayoutError::MissingGlyph {
-            ch,
-            place: "document.title".into(),
-        }
-    })?;
+    let left =
+        layout_text(fonts, &left_text, width * 0.75, &spec).map_err(|MissingGlyph(ch)| {
+            LayoutError::MissingGlyph {
+                ch,
+                place: "document.title".into(),
+            }
+        })?;
     let y = style.page_height - style.margin_bottom + Pt(8.0);
     let total = pages.len();
     for (n, page) in pages.iter_mut().enumerate() {
@@ -163,12 +191,11 @@ fn add_footers(
             line_y += line.height;
         }
         // Digits, space and slash are in every font we accept (checked up front).
-        let mut number = layout_text(fonts, &format!("{} / {}", n + 1, total), width, &spec).map_err(
-            |MissingGlyph(ch)| LayoutError::MissingGlyph {
+        let mut number = layout_text(fonts, &format!("{} / {}", n + 1, total), width, &spec)
+            .map_err(|MissingGlyph(ch)| LayoutError::MissingGlyph {
                 ch,
                 place: "the page number".into(),
-            },
-        )?;
+            })?;
         align_right(&mut number, width);
         for line in &number {
             line.place(style.margin_x, y, &mut page.elements);

@@ -81,9 +81,15 @@ pub enum Element {
         color: Color,
     },
     /// A filled rectangle (header shading).
-    Fill { rect: Rect, color: Color },
+    Fill {
+        rect: Rect,
+        color: Color,
+    },
     /// A clickable area that opens `uri`.
-    Link { rect: Rect, uri: String },
+    Link {
+        rect: Rect,
+        uri: String,
+    },
 }
 
 /// One laid-out page.

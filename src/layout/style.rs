@@ -152,8 +152,18 @@ impl Phrases {
             format!("{}年{}月{}日", date.year, date.month, date.day)
         } else {
             const MONTHS: [&str; 12] = [
-                "January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December",
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
             ];
             let month = MONTHS[(date.month as usize).clamp(1, 12) - 1];
             format!("{} {} {}", date.day, month, date.year)

@@ -86,7 +86,12 @@ pub fn layout_table(
 /// Sets `text` in as many lines as `width` needs, but with the lines as even as
 /// possible: the narrowest width that does not add a line. A label such as
 /// アクセス制御 then breaks 3+3 rather than 5+1.
-fn balanced(fonts: &FontSet, text: &str, width: Pt, spec: &TextSpec) -> Result<Vec<BlockLine>, MissingGlyph> {
+fn balanced(
+    fonts: &FontSet,
+    text: &str,
+    width: Pt,
+    spec: &TextSpec,
+) -> Result<Vec<BlockLine>, MissingGlyph> {
     let lines = layout_text(fonts, text, width, spec)?;
     if lines.len() < 2 {
         return Ok(lines);
@@ -111,7 +116,11 @@ fn missing(place: String) -> impl FnOnce(MissingGlyph) -> LayoutError {
 }
 
 impl<'a> Table<'a> {
-    fn prepare(doc: &Document, fonts: &FontSet, style: &'a Style) -> Result<Table<'a>, LayoutError> {
+    fn prepare(
+        doc: &Document,
+        fonts: &FontSet,
+        style: &'a Style,
+    ) -> Result<Table<'a>, LayoutError> {
         let phrases = Phrases::for_language(&doc.document.language);
         let body = TextSpec {
             size: style.body_size,
@@ -156,8 +165,11 @@ impl<'a> Table<'a> {
             align_center(&mut lines, inner(width));
             *slot = lines;
         }
-        let header_height =
-            header.iter().map(|h| block::height(h)).fold(Pt::ZERO, Pt::max) + style.cell_pad_y * 2.0;
+        let header_height = header
+            .iter()
+            .map(|h| block::height(h))
+            .fold(Pt::ZERO, Pt::max)
+            + style.cell_pad_y * 2.0;
 
         let mut rows = Vec::new();
         for (ci, category) in doc.categories.iter().enumerate() {
@@ -187,12 +199,20 @@ impl<'a> Table<'a> {
             let mut lines = 0..row.content.len();
             let mut first = true;
             loop {
-                let title_h = block::height(if first { &row.title } else { &row.continued_title });
+                let title_h = block::height(if first {
+                    &row.title
+                } else {
+                    &row.continued_title
+                });
                 let fixed_h = title_h.max(block::height(&row.no));
                 let need = |r: &Range<usize>| pad2 + fixed_h.max(row.content_height(r));
                 let room = page.bottom - page.y;
                 // A category cell that starts here must have room for its label.
-                let label_room = if page.segment_is_empty() { self.label_need(row.category) } else { Pt::ZERO };
+                let label_room = if page.segment_is_empty() {
+                    self.label_need(row.category)
+                } else {
+                    Pt::ZERO
+                };
                 if need(&lines) <= room && label_room <= room {
                     page.place(r, first, lines.clone(), need(&lines));
                     break;
@@ -344,7 +364,9 @@ impl PageState {
     /// Ends the current category cell, growing its last row if the label needs more
     /// room than the rows gave it.
     fn close_segment(&mut self, t: &Table) {
-        let Some(seg) = self.segments.last_mut() else { return };
+        let Some(seg) = self.segments.last_mut() else {
+            return;
+        };
         if seg.height == Pt::ZERO {
             self.segments.pop();
             return;
@@ -419,9 +441,18 @@ impl PageState {
         for part in &self.parts {
             let row = &t.rows[part.row];
             place_lines(&row.no, e[1] + px, part.y + py, out);
-            let title = if part.first { &row.title } else { &row.continued_title };
+            let title = if part.first {
+                &row.title
+            } else {
+                &row.continued_title
+            };
             place_lines(title, e[2] + px, part.y + py, out);
-            place_lines(&row.content[part.lines.clone()], e[3] + px, part.y + py, out);
+            place_lines(
+                &row.content[part.lines.clone()],
+                e[3] + px,
+                part.y + py,
+                out,
+            );
         }
         // Horizontal rules: below each row from the No. column on; the category
         // column only where a category cell ends.
@@ -439,7 +470,11 @@ impl PageState {
             place_lines(&t.labels[seg.category], e[0] + px, y, out);
         }
         let table_bottom = self.y;
-        out.push(rule((e[0], header_bottom), (e[4], header_bottom), s.grid_width));
+        out.push(rule(
+            (e[0], header_bottom),
+            (e[4], header_bottom),
+            s.grid_width,
+        ));
         for x in &e[1..4] {
             out.push(rule((*x, self.top), (*x, table_bottom), s.grid_width));
         }

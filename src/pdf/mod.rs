@@ -11,8 +11,8 @@ mod subset;
 use std::collections::{BTreeMap, HashMap};
 
 use printpdf::{
-    Actions, BorderArray, ColorArray, Codepoint, FontId, LinkAnnotation, Op, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, TextItem, TextMatrix,
+    Actions, BorderArray, Codepoint, ColorArray, FontId, LinkAnnotation, Op, ParsedFont,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, TextItem, TextMatrix,
 };
 
 use crate::layout::{Color, Element, Page, Rect};
@@ -110,7 +110,11 @@ fn embed_fonts(
         let mut warnings = Vec::new();
         let mut parsed = ParsedFont::from_bytes(&sub.bytes, 0, &mut warnings)
             .ok_or_else(|| PdfError(format!("the subset of {} does not parse", face.name())))?;
-        parsed.font_name = Some(format!("{}+{}", sub.tag, postscript_name(face.data(), face.name())));
+        parsed.font_name = Some(format!(
+            "{}+{}",
+            sub.tag,
+            postscript_name(face.data(), face.name())
+        ));
         // Fixed resource names keep the output reproducible (printpdf's own ids are random).
         let id = FontId(match style {
             FontStyle::Regular => "FR".into(),
@@ -138,7 +142,11 @@ fn postscript_name(data: &[u8], fallback: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_graphic() && !"()<>[]{}/%#".contains(*c))
         .collect();
-    if clean.is_empty() { "Font".into() } else { clean }
+    if clean.is_empty() {
+        "Font".into()
+    } else {
+        clean
+    }
 }
 
 fn color(c: Color) -> printpdf::Color {
@@ -174,14 +182,28 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
         }
     }
     for e in &page.elements {
-        if let Element::Rule { from, to, width, color: c } = e {
+        if let Element::Rule {
+            from,
+            to,
+            width,
+            color: c,
+        } = e
+        {
             ops.push(Op::SetOutlineColor { col: color(*c) });
-            ops.push(Op::SetOutlineThickness { pt: printpdf::Pt(width.0) });
+            ops.push(Op::SetOutlineThickness {
+                pt: printpdf::Pt(width.0),
+            });
             ops.push(Op::DrawLine {
                 line: printpdf::Line {
                     points: vec![
-                        printpdf::LinePoint { p: point(from.0, from.1), bezier: false },
-                        printpdf::LinePoint { p: point(to.0, to.1), bezier: false },
+                        printpdf::LinePoint {
+                            p: point(from.0, from.1),
+                            bezier: false,
+                        },
+                        printpdf::LinePoint {
+                            p: point(to.0, to.1),
+                            bezier: false,
+                        },
                     ],
                     is_closed: false,
                 },
@@ -192,7 +214,9 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
     let mut current: Option<(FontStyle, Pt)> = None;
     for run in page.runs() {
         // Every style that has runs was embedded by `embed_fonts`.
-        let Some(font) = fonts.get(&run.style) else { continue };
+        let Some(font) = fonts.get(&run.style) else {
+            continue;
+        };
         if current != Some((run.style, run.size)) {
             ops.push(Op::SetFont {
                 font: PdfFontHandle::External(font.id.clone()),
@@ -203,9 +227,13 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
         // Set on every run, even when unchanged: it also stops printpdf from
         // merging runs that share a baseline (a cell of one column and the next)
         // into one TJ with large kerns, which text extraction reads as one word.
-        ops.push(Op::SetFillColor { col: color(run.color) });
+        ops.push(Op::SetFillColor {
+            col: color(run.color),
+        });
         let p = point(run.x, run.baseline);
-        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(p.x, p.y) });
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(p.x, p.y),
+        });
         // TJ offsets are subtracted from the pen position: the space before glyph
         // i+1 is written as a negative offset after glyph i.
         let glyphs = run
@@ -218,7 +246,9 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
                 cid: Some(g.text()),
             })
             .collect();
-        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(glyphs)],
+        });
     }
     ops.push(Op::EndTextSection);
     for e in &page.elements {
@@ -256,11 +286,11 @@ fn finish(doc: &mut lopdf::Document, meta: &Metadata) {
             lopdf::dictionary! { "DisplayDocTitle" => true },
         );
     }
-    if let Ok(info_ref) = doc.trailer.get(b"Info").and_then(Object::as_reference) {
-        if let Ok(Object::Dictionary(info)) = doc.get_object_mut(info_ref) {
-            for key in [&b"GTS_PDFXVersion"[..], b"GTS_PDFXConformance", b"Trapped"] {
-                info.remove(key);
-            }
+    if let Ok(info_ref) = doc.trailer.get(b"Info").and_then(Object::as_reference)
+        && let Ok(Object::Dictionary(info)) = doc.get_object_mut(info_ref)
+    {
+        for key in [&b"GTS_PDFXVersion"[..], b"GTS_PDFXConformance", b"Trapped"] {
+            info.remove(key);
         }
     }
     // The /ID is a hash of every object, so identical input gives identical bytes and

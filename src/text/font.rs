@@ -65,15 +65,23 @@ pub struct FontFace {
 
 impl std::fmt::Debug for FontFace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FontFace").field("name", &self.name).finish()
+        f.debug_struct("FontFace")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
 /// Why a font could not be used.
 #[derive(Debug)]
 pub enum FontError {
-    Read { path: PathBuf, source: std::io::Error },
-    Parse { name: String, reason: String },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Parse {
+        name: String,
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for FontError {

@@ -73,7 +73,10 @@ impl Shaped {
 
         let mut allowed = vec![false; text.len() + 1];
         for (pos, kind) in linebreaks(text) {
-            if matches!(kind, BreakOpportunity::Allowed | BreakOpportunity::Mandatory) {
+            if matches!(
+                kind,
+                BreakOpportunity::Allowed | BreakOpportunity::Mandatory
+            ) {
                 allowed[pos] = true;
             }
         }
@@ -245,7 +248,11 @@ mod tests {
         let l = lines("アアアッアア", 3);
         assert_eq!(l[0], "アア", "{l:?}");
         assert!(l.iter().all(|l| !l.starts_with('ッ')), "{l:?}");
-        assert!(lines("サーバーサーバー", 3).iter().all(|l| !l.starts_with('ー')));
+        assert!(
+            lines("サーバーサーバー", 3)
+                .iter()
+                .all(|l| !l.starts_with('ー'))
+        );
     }
 
     #[test]
@@ -257,7 +264,9 @@ mod tests {
 
     #[test]
     fn no_line_starts_with_forbidden_characters_in_long_text() {
-        let text = "お客様は、以下のセキュリティ対策を実施する必要があります。「ログ」（履歴）っ、ー。".repeat(20);
+        let text =
+            "お客様は、以下のセキュリティ対策を実施する必要があります。「ログ」（履歴）っ、ー。"
+                .repeat(20);
         for width in 5..30 {
             for l in lines(&text, width).iter().skip(1) {
                 let c = l.chars().next().unwrap();
@@ -277,15 +286,22 @@ mod tests {
     fn long_url_breaks_after_a_delimiter_and_never_overflows() {
         let f = face();
         let url = "https://help.salesforce.com/s/articleView?id=sf.permissions_about_users_access.htm&type=5";
-        let s = Shaped::new(&f, url, &[0..url.len()]).unwrap();
+        let whole_url = 0..url.len();
+        let s = Shaped::new(&f, url, std::slice::from_ref(&whole_url)).unwrap();
         let ls = s.break_lines(20_000, 20_000, 0);
         assert!(ls.len() > 1);
         for l in &ls {
             assert!(l.width <= 20_000);
         }
-        let first: String = s.glyphs[ls[0].glyphs.clone()].iter().map(|g| g.ch).collect();
+        let first: String = s.glyphs[ls[0].glyphs.clone()]
+            .iter()
+            .map(|g| g.ch)
+            .collect();
         assert!("/?&=._-".contains(first.chars().last().unwrap()), "{first}");
-        let joined: String = ls.iter().flat_map(|l| s.glyphs[l.glyphs.clone()].iter().map(|g| g.ch)).collect();
+        let joined: String = ls
+            .iter()
+            .flat_map(|l| s.glyphs[l.glyphs.clone()].iter().map(|g| g.ch))
+            .collect();
         assert_eq!(joined, url);
     }
 
@@ -296,8 +312,14 @@ mod tests {
         let r = text.find("https").unwrap()..text.find(" を").unwrap();
         let s = Shaped::new(&f, text, &[r]).unwrap();
         let ls = s.break_lines(16_000, 16_000, 0);
-        let strs: Vec<String> = ls.iter().map(|l| s.glyphs[l.glyphs.clone()].iter().map(|g| g.ch).collect()).collect();
-        assert!(strs.iter().any(|l| l.contains("https://a.example/x/y")), "{strs:?}");
+        let strs: Vec<String> = ls
+            .iter()
+            .map(|l| s.glyphs[l.glyphs.clone()].iter().map(|g| g.ch).collect())
+            .collect();
+        assert!(
+            strs.iter().any(|l| l.contains("https://a.example/x/y")),
+            "{strs:?}"
+        );
     }
 
     #[test]
@@ -327,7 +349,10 @@ mod tests {
         for limit in [3_000, 7_000, 15_000, 40_000] {
             for l in s.break_lines(limit, limit, 600) {
                 let hangs = HANGING.contains(s.glyphs[l.glyphs.end - 1].ch);
-                assert!(l.width <= limit + if hangs { 600 } else { 0 }, "{limit}: {l:?}");
+                assert!(
+                    l.width <= limit + if hangs { 600 } else { 0 },
+                    "{limit}: {l:?}"
+                );
             }
         }
     }

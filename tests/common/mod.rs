@@ -50,7 +50,10 @@ fn parse_cmap(data: &[u8]) -> HashMap<u16, String> {
         } else if !mode.is_empty() {
             let parts: Vec<String> = line.split_whitespace().map(hex).collect();
             if mode == "char" && parts.len() == 2 {
-                map.insert(u16::from_str_radix(&parts[0], 16).unwrap(), utf16(&parts[1]));
+                map.insert(
+                    u16::from_str_radix(&parts[0], 16).unwrap(),
+                    utf16(&parts[1]),
+                );
             } else if mode == "range" && parts.len() == 3 {
                 let lo = u16::from_str_radix(&parts[0], 16).unwrap();
                 let hi = u16::from_str_radix(&parts[1], 16).unwrap();
@@ -77,7 +80,14 @@ pub fn drawn_text(pdf: &[u8]) -> Vec<Drawn> {
             .map(|(name, font): (Vec<u8>, &Dictionary)| {
                 let tu = font.get(b"ToUnicode").unwrap().as_reference().unwrap();
                 let stream = doc.get_object(tu).unwrap().as_stream().unwrap();
-                (name, parse_cmap(&stream.decompressed_content().unwrap_or(stream.content.clone())))
+                (
+                    name,
+                    parse_cmap(
+                        &stream
+                            .decompressed_content()
+                            .unwrap_or(stream.content.clone()),
+                    ),
+                )
             })
             .collect();
         let content = Content::decode(&doc.get_page_content(page_id)).unwrap();
@@ -100,11 +110,18 @@ pub fn drawn_text(pdf: &[u8]) -> Vec<Drawn> {
                         if let Object::String(bytes, _) = item {
                             for pair in bytes.chunks(2) {
                                 let code = u16::from_be_bytes([pair[0], pair[1]]);
-                                text.push_str(map.get(&code).expect("every code has a ToUnicode entry"));
+                                text.push_str(
+                                    map.get(&code).expect("every code has a ToUnicode entry"),
+                                );
                             }
                         }
                     }
-                    out.push(Drawn { page: page_index, x, y, text });
+                    out.push(Drawn {
+                        page: page_index,
+                        x,
+                        y,
+                        text,
+                    });
                 }
                 _ => {}
             }
