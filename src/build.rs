@@ -1,7 +1,7 @@
 //! The whole pipeline: read, check, lay out, write.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::check;
 use crate::error::{Diagnostic, Error, Severity};
@@ -26,6 +26,8 @@ pub struct Built {
     pub pages: usize,
     /// Warnings found while checking the input.
     pub warnings: Vec<Diagnostic>,
+    /// Time spent in each phase, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Reads and parses a YAML file. Syntax and type errors come back as a diagnostic
@@ -82,8 +84,17 @@ pub fn fonts_for(doc: &Document, input: &Path, opts: &BuildOptions) -> Result<Fo
 
 /// Checks `doc`, then lays it out and writes the PDF. Refuses to build on any error.
 pub fn build_pdf(doc: &Document, input: &Path, opts: &BuildOptions) -> Result<Built, Error> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str| {
+        let now = Instant::now();
+        timings.push((name, now - clock));
+        clock = now;
+    };
     let fonts = fonts_for(doc, input, opts)?;
+    lap("fonts");
     let diagnostics = check::check(doc, &fonts);
+    lap("check");
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Error::Invalid {
             path: input.to_path_buf(),
@@ -95,11 +106,13 @@ pub fn build_pdf(doc: &Document, input: &Path, opts: &BuildOptions) -> Result<Bu
         path: input.to_path_buf(),
         error,
     })?;
-    let bytes = pdf::write(&pages, &fonts, &metadata(doc))?;
+    lap("layout");
+    let bytes = pdf::write(&pages, &fonts, &metadata(doc), &mut lap)?;
     Ok(Built {
         bytes,
         pages: pages.len(),
         warnings: diagnostics,
+        timings,
     })
 }
 

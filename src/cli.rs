@@ -45,6 +45,9 @@ struct BuildArgs {
     /// Page orientation (A4)
     #[arg(long, value_enum, default_value_t = PageOrientation::Landscape)]
     orientation: PageOrientation,
+    /// Print the time spent in each phase to stderr
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Args)]
@@ -109,7 +112,14 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         PageOrientation::Portrait => Orientation::Portrait,
     };
     let doc = load(&args.input)?;
+    let parsed = start.elapsed();
     let built = disclosure_pdf::build_pdf(&doc, &args.input, &options(args.fonts, orientation))?;
+    if args.timings {
+        eprintln!("{:>14}  {}", "parse", format_duration(parsed));
+        for (phase, d) in &built.timings {
+            eprintln!("{phase:>14}  {}", format_duration(*d));
+        }
+    }
     print_warnings(&args.input, &built.warnings);
     let output = args.output.unwrap_or_else(|| {
         PathBuf::from("output").join(format!("{}-{}.pdf", doc.document.id, doc.document.version))

@@ -131,6 +131,34 @@ pub fn layout_text(
     Ok(out)
 }
 
+/// Sets `text` in as many lines as `width` needs, but with the lines as even as
+/// possible: the narrowest width that does not add a line. A label such as
+/// アクセス制御 then breaks 3+3 rather than 5+1.
+pub fn layout_balanced(
+    fonts: &FontSet,
+    text: &str,
+    width: Pt,
+    spec: &TextSpec,
+) -> Result<Vec<BlockLine>, MissingGlyph> {
+    let lines = layout_text(fonts, text, width, spec)?;
+    if lines.len() < 2 {
+        return Ok(lines);
+    }
+    let (mut lo, mut hi) = (width / lines.len() as f32, width);
+    let mut best = lines;
+    for _ in 0..10 {
+        let mid = (lo + hi) / 2.0;
+        let trial = layout_text(fonts, text, mid, spec)?;
+        if trial.len() > best.len() {
+            lo = mid;
+        } else {
+            hi = mid;
+            best = trial;
+        }
+    }
+    Ok(best)
+}
+
 /// Builds one line, splitting it into runs where links start and end.
 #[allow(clippy::too_many_arguments)]
 fn make_line(

@@ -12,7 +12,7 @@
 
 use std::ops::Range;
 
-use super::block::{self, BlockLine, TextSpec, layout_text};
+use super::block::{self, BlockLine, TextSpec, layout_balanced, layout_text};
 use super::document::{Flow, align_center};
 use super::style::{Phrases, Style};
 use super::{Element, LayoutError, Rect};
@@ -83,34 +83,6 @@ pub fn layout_table(
     Ok(())
 }
 
-/// Sets `text` in as many lines as `width` needs, but with the lines as even as
-/// possible: the narrowest width that does not add a line. A label such as
-/// アクセス制御 then breaks 3+3 rather than 5+1.
-fn balanced(
-    fonts: &FontSet,
-    text: &str,
-    width: Pt,
-    spec: &TextSpec,
-) -> Result<Vec<BlockLine>, MissingGlyph> {
-    let lines = layout_text(fonts, text, width, spec)?;
-    if lines.len() < 2 {
-        return Ok(lines);
-    }
-    let (mut lo, mut hi) = (width / lines.len() as f32, width);
-    let mut best = lines;
-    for _ in 0..10 {
-        let mid = (lo + hi) / 2.0;
-        let trial = layout_text(fonts, text, mid, spec)?;
-        if trial.len() > best.len() {
-            lo = mid;
-        } else {
-            hi = mid;
-            best = trial;
-        }
-    }
-    Ok(best)
-}
-
 fn missing(place: String) -> impl FnOnce(MissingGlyph) -> LayoutError {
     move |MissingGlyph(ch)| LayoutError::MissingGlyph { ch, place }
 }
@@ -145,8 +117,9 @@ impl<'a> Table<'a> {
             .categories
             .iter()
             .map(|c| {
-                let mut lines = balanced(fonts, &c.title, inner(style.category_width), &bold)
-                    .map_err(missing(format!("the category title {:?}", c.title)))?;
+                let mut lines =
+                    layout_balanced(fonts, &c.title, inner(style.category_width), &bold)
+                        .map_err(missing(format!("the category title {:?}", c.title)))?;
                 align_center(&mut lines, inner(style.category_width));
                 Ok(lines)
             })
@@ -281,13 +254,13 @@ impl Row {
         };
         let mut no = set(&item.no.to_string(), style.no_width, body, "no")?;
         align_center(&mut no, inner(style.no_width));
-        let mut title = set(&item.title, style.item_width, body, "title")?;
-        let continued_title = set(
-            &format!("{}{}", item.title, phrases.continued),
-            style.item_width,
-            body,
-            "title",
-        )?;
+        // Titles are short: even lines read better than a lone last character.
+        let title_lines = |text: &str| {
+            layout_balanced(fonts, text, inner(style.item_width), body)
+                .map_err(missing(place("title")))
+        };
+        let mut title = title_lines(&item.title)?;
+        let continued_title = title_lines(&format!("{}{}", item.title, phrases.continued))?;
         if let Some(control) = &item.control {
             let small = TextSpec {
                 size: style.control_size,

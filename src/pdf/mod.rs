@@ -49,10 +49,17 @@ impl std::error::Error for PdfError {}
 /// The creator/producer string.
 pub const PRODUCER: &str = concat!("disclosure-pdf ", env!("CARGO_PKG_VERSION"));
 
-/// Writes `pages` as a PDF.
-pub fn write(pages: &[Page], fonts: &FontSet, meta: &Metadata) -> Result<Vec<u8>, PdfError> {
+/// Writes `pages` as a PDF. `lap` is called with a phase name as each phase ends
+/// (font subsetting, page content, serialisation), for `--timings`.
+pub fn write(
+    pages: &[Page],
+    fonts: &FontSet,
+    meta: &Metadata,
+    lap: &mut dyn FnMut(&'static str),
+) -> Result<Vec<u8>, PdfError> {
     let mut doc = PdfDocument::new(&meta.title);
     let embedded = embed_fonts(&mut doc, pages, fonts)?;
+    lap("subset fonts");
 
     doc.pages = pages.iter().map(|p| page_ops(p, &embedded)).collect();
 
@@ -76,10 +83,14 @@ pub fn write(pages: &[Page], fonts: &FontSet, meta: &Metadata) -> Result<Vec<u8>
         image_optimization: None,
     };
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    lap("pdf objects");
     finish(&mut lo, meta);
-    lo.compress();
+    lap("document id");
+    compress_streams(&mut lo);
+    lap("compress");
     let mut out = Vec::new();
     lo.save_to(&mut out).map_err(|e| PdfError(e.to_string()))?;
+    lap("serialise");
     Ok(out)
 }
 
@@ -270,6 +281,34 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
         printpdf::Mm(page.height.0 * 25.4 / 72.0),
         ops,
     )
+}
+
+/// Deflates every uncompressed stream at level 6. lopdf's own `compress` uses level 9,
+/// which took 12 ms of a 25 ms build for 0.5% smaller output.
+fn compress_streams(doc: &mut lopdf::Document) {
+    use std::io::Write;
+    for object in doc.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else {
+            continue;
+        };
+        if !stream.allows_compression || stream.dict.has(b"Filter") {
+            continue;
+        }
+        let mut encoder = flate2::write::ZlibEncoder::new(
+            Vec::with_capacity(stream.content.len() / 2),
+            flate2::Compression::new(6),
+        );
+        // Writing into a Vec cannot fail.
+        if encoder.write_all(&stream.content).is_err() {
+            continue;
+        }
+        if let Ok(compressed) = encoder.finish()
+            && compressed.len() < stream.content.len()
+        {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(compressed);
+        }
+    }
 }
 
 /// Final touches printpdf does not offer: a content-derived trailer /ID, the
