@@ -6,6 +6,7 @@
 //! YAML said, never the font's idea of it (a font that draws 用 and the Kangxi
 //! radical ⽤ with one glyph would otherwise turn one into the other on copy).
 
+mod hinting;
 mod subset;
 
 use std::collections::{BTreeMap, HashMap};

@@ -1,10 +1,10 @@
-//! Font subsetting: only the glyphs a document uses are embedded.
+//! Font subsetting: only the glyphs a document uses are embedded, without hinting.
 //!
 //! printpdf without its `text_layout` feature embeds whole fonts (about 3 MB per
 //! face for BIZ UDPGothic), so we subset here with allsorts, which printpdf already
-//! depends on. Hinting tables (`cvt `, `fpgm`, `prep`) are dropped: PDF viewers
-//! rasterise without TrueType hinting at any practical zoom, and they are a large
-//! part of a small subset.
+//! depends on. Hinting tables (`cvt `, `fpgm`, `prep`) and the glyphs' own
+//! instructions are dropped (see `hinting`): PDF viewers do not run TrueType
+//! bytecode, and it is a large part of a small subset.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,6 +44,7 @@ pub fn subset_font(font: &[u8], used: &BTreeMap<u16, String>) -> Result<Subset, 
     ]);
     let bytes =
         subset(&provider, &ids, &profile, CmapTarget::Unicode).map_err(|e| e.to_string())?;
+    let bytes = super::hinting::strip_instructions(&bytes).unwrap_or(bytes);
     // allsorts numbers the kept glyphs by their position in `ids`.
     let gids = ids
         .iter()

@@ -1,0 +1,214 @@
+//! Removes TrueType hinting instructions from the glyphs of a subset font.
+//!
+//! PDF viewers rasterise embedded fonts without running TrueType bytecode (or with
+//! their own auto-hinter), so the per-glyph instructions only add bytes: in BIZ
+//! UDPGothic they are about a third of the glyph data. The outlines are copied
+//! untouched, so the text renders identically. Anything unexpected in the font
+//! leaves it as it was rather than risk a broken program.
+
+/// `font` without glyph instructions, or `None` if it is not a plain `glyf` TrueType.
+pub fn strip_instructions(font: &[u8]) -> Option<Vec<u8>> {
+    let tables = read_tables(font)?;
+    let table = |tag: &[u8; 4]| tables.iter().find(|t| &t.0 == tag).map(|t| t.1);
+    let (head, loca, glyf) = (table(b"head")?, table(b"loca")?, table(b"glyf")?);
+    let long_loca = be16(head, 50)? == 1;
+    let num_glyphs = if long_loca {
+        loca.len() / 4
+    } else {
+        loca.len() / 2
+    }
+    .checked_sub(1)?;
+    let offset = |i: usize| -> Option<usize> {
+        Some(if long_loca {
+            be32(loca, i * 4)? as usize
+        } else {
+            be16(loca, i * 2)? as usize * 2
+        })
+    };
+
+    let mut new_glyf = Vec::with_capacity(glyf.len());
+    let mut new_loca = Vec::with_capacity((num_glyphs + 1) * 4);
+    for i in 0..num_glyphs {
+        new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
+        let (start, end) = (offset(i)?, offset(i + 1)?);
+        let glyph = glyf.get(start..end)?;
+        if !glyph.is_empty() {
+            strip_glyph(glyph, &mut new_glyf)?;
+            while new_glyf.len() % 4 != 0 {
+                new_glyf.push(0);
+            }
+        }
+    }
+    new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
+
+    let mut new_head = head.to_vec();
+    new_head[50..52].copy_from_slice(&1u16.to_be_bytes()); // long loca offsets
+    new_head[8..12].copy_from_slice(&[0; 4]); // checkSumAdjustment, set below
+    let mut out_tables: Vec<([u8; 4], Vec<u8>)> = tables
+        .iter()
+        .map(|(tag, data)| {
+            let data = match tag {
+                b"head" => new_head.clone(),
+                b"loca" => new_loca.clone(),
+                b"glyf" => new_glyf.clone(),
+                _ => data.to_vec(),
+            };
+            (*tag, data)
+        })
+        .collect();
+    out_tables.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(write_sfnt(&out_tables))
+}
+
+/// Copies one glyph with its instructions removed.
+fn strip_glyph(g: &[u8], out: &mut Vec<u8>) -> Option<()> {
+    let contours = be16(g, 0)? as i16;
+    if contours >= 0 {
+        let n = contours as usize;
+        let ins_at = 10 + 2 * n;
+        let ins_len = be16(g, ins_at)? as usize;
+        out.extend_from_slice(g.get(..ins_at)?);
+        out.extend_from_slice(&0u16.to_be_bytes());
+        out.extend_from_slice(g.get(ins_at + 2 + ins_len..)?);
+    } else {
+        // Composite: walk the components, clear WE_HAVE_INSTRUCTIONS, drop the rest.
+        let mut at = 10;
+        let start = out.len();
+        out.extend_from_slice(g.get(..10)?);
+        loop {
+            let flags = be16(g, at)?;
+            let mut len = 4 + if flags & 0x0001 != 0 { 4 } else { 2 };
+            len += match () {
+                _ if flags & 0x0008 != 0 => 2,
+                _ if flags & 0x0040 != 0 => 4,
+                _ if flags & 0x0080 != 0 => 8,
+                _ => 0,
+            };
+            let component = g.get(at..at + len)?;
+            let flag_pos = out.len();
+            out.extend_from_slice(component);
+            out[flag_pos..flag_pos + 2].copy_from_slice(&(flags & !0x0100).to_be_bytes());
+            at += len;
+            if flags & 0x0020 == 0 {
+                break;
+            }
+        }
+        debug_assert!(out.len() > start);
+    }
+    Some(())
+}
+
+fn be16(d: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(d.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn be32(d: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(d.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn read_tables(font: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {
+    if be32(font, 0)? != 0x0001_0000 {
+        return None;
+    }
+    let n = be16(font, 4)? as usize;
+    (0..n)
+        .map(|i| {
+            let rec = font.get(12 + i * 16..28 + i * 16)?;
+            let tag: [u8; 4] = rec[..4].try_into().ok()?;
+            let (off, len) = (be32(rec, 8)? as usize, be32(rec, 12)? as usize);
+            Some((tag, font.get(off..off.checked_add(len)?)?))
+        })
+        .collect()
+}
+
+fn checksum(data: &[u8]) -> u32 {
+    data.chunks(4).fold(0u32, |sum, c| {
+        let mut word = [0u8; 4];
+        word[..c.len()].copy_from_slice(c);
+        sum.wrapping_add(u32::from_be_bytes(word))
+    })
+}
+
+fn write_sfnt(tables: &[([u8; 4], Vec<u8>)]) -> Vec<u8> {
+    let n = tables.len() as u16;
+    let entry_selector = 15 - n.max(1).leading_zeros() as u16;
+    let search_range = (1u16 << entry_selector) * 16;
+    let mut out = Vec::new();
+    out.extend_from_slice(&0x0001_0000u32.to_be_bytes());
+    for v in [n, search_range, entry_selector, n * 16 - search_range] {
+        out.extend_from_slice(&v.to_be_bytes());
+    }
+    let mut offset = 12 + 16 * tables.len();
+    let mut head_at = None;
+    for (tag, data) in tables {
+        if tag == b"head" {
+            head_at = Some(offset);
+        }
+        out.extend_from_slice(tag);
+        out.extend_from_slice(&checksum(data).to_be_bytes());
+        out.extend_from_slice(&(offset as u32).to_be_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        offset += data.len().div_ceil(4) * 4;
+    }
+    for (_, data) in tables {
+        out.extend_from_slice(data);
+        out.resize(out.len().div_ceil(4) * 4, 0);
+    }
+    if let Some(at) = head_at {
+        let adjust = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
+        out[at + 8..at + 12].copy_from_slice(&adjust.to_be_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::font::DEFAULT_REGULAR;
+
+    #[test]
+    fn outlines_and_metrics_survive_and_the_font_shrinks() {
+        let stripped = strip_instructions(DEFAULT_REGULAR).unwrap();
+        assert!(stripped.len() < DEFAULT_REGULAR.len());
+        let a = ttf_parser::Face::parse(DEFAULT_REGULAR, 0).unwrap();
+        let b = ttf_parser::Face::parse(&stripped, 0).unwrap();
+        assert_eq!(a.number_of_glyphs(), b.number_of_glyphs());
+        for c in "用長あAg、●ｱ".chars() {
+            let (ga, gb) = (a.glyph_index(c).unwrap(), b.glyph_index(c).unwrap());
+            assert_eq!(ga, gb);
+            assert_eq!(a.glyph_bounding_box(ga), b.glyph_bounding_box(gb));
+            assert_eq!(a.glyph_hor_advance(ga), b.glyph_hor_advance(gb));
+            let (mut pa, mut pb) = (Outline::default(), Outline::default());
+            a.outline_glyph(ga, &mut pa);
+            b.outline_glyph(gb, &mut pb);
+            assert_eq!(pa.0, pb.0, "{c}");
+        }
+    }
+
+    #[test]
+    fn not_a_truetype_font_is_left_alone() {
+        assert!(strip_instructions(b"OTTO....").is_none());
+        assert!(strip_instructions(b"").is_none());
+    }
+
+    #[derive(Default)]
+    struct Outline(Vec<(char, i32, i32)>);
+
+    impl ttf_parser::OutlineBuilder for Outline {
+        fn move_to(&mut self, x: f32, y: f32) {
+            self.0.push(('M', x as i32, y as i32));
+        }
+        fn line_to(&mut self, x: f32, y: f32) {
+            self.0.push(('L', x as i32, y as i32));
+        }
+        fn quad_to(&mut self, _: f32, _: f32, x: f32, y: f32) {
+            self.0.push(('Q', x as i32, y as i32));
+        }
+        fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, x: f32, y: f32) {
+            self.0.push(('C', x as i32, y as i32));
+        }
+        fn close(&mut self) {
+            self.0.push(('Z', 0, 0));
+        }
+    }
+}
