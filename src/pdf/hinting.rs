@@ -56,7 +56,7 @@ pub fn strip_instructions(font: &[u8]) -> Option<Vec<u8>> {
             (*tag, data)
         })
         .collect();
-    out_tables.sort_by(|a, b| a.0.cmp(&b.0));
+    out_tables.sort_by_key(|t| t.0);
     Some(write_sfnt(&out_tables))
 }
 
