@@ -56,7 +56,11 @@ fn main() -> ExitCode {
     };
 
     let style = Style::a4(Orientation::Landscape);
-    let edges: Vec<String> = style.column_edges().iter().map(|e| e.0.to_string()).collect();
+    let edges: Vec<String> = style
+        .column_edges()
+        .iter()
+        .map(|e| e.0.to_string())
+        .collect();
     println!(
         "{{\"kind\":\"geometry\",\"page_width\":{},\"page_height\":{},\"margin_top\":{},\"margin_bottom\":{},\"column_edges\":[{}]}}",
         style.page_width.0,

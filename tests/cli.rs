@@ -1,0 +1,250 @@
+//! The command line as users and CI meet it: exit codes, messages, and what is (not)
+//! written. Runs the built binary in a scratch directory per test.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_disclosure-pdf");
+
+/// The smallest valid document (serde_yaml reads YAML 1.2, so `no:` is a plain key).
+const MINIMAL: &str = "\
+document:
+  id: demo
+  title: 情報開示
+  issuer: 株式会社サンプル
+  service: サンプル
+  version: \"1.0\"
+  date: 2026-11-25
+categories:
+  - title: 暗号
+    items:
+      - no: 1
+        title: 暗号技術の利用
+        content: 本文
+";
+
+/// A scratch directory, removed again when the test passes.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(test: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("disclosure-pdf-cli-{}-{test}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// Writes `text` to `name` (creating directories) and returns its path.
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// Runs the binary with `args` in this directory.
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(&self.0)
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn default_input() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/kamiless.yaml")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts the exit code, showing the output when it differs.
+fn assert_code(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "exit status {:?}\n--- stdout\n{}--- stderr\n{}",
+        o.status,
+        stdout(o),
+        stderr(o)
+    );
+}
+
+/// The names in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn check_accepts_the_default_document() {
+    let t = Scratch::new("check_ok");
+    let input = default_input();
+    let o = t.run(&["check", s(&input)]);
+    assert_code(&o, 0);
+    assert!(stdout(&o).contains("ok"), "{}", stdout(&o));
+    assert!(
+        listing(&t.0).is_empty(),
+        "check writes nothing: {:?}",
+        listing(&t.0)
+    );
+}
+
+#[test]
+fn build_writes_a_pdf_where_told() {
+    let t = Scratch::new("build_ok");
+    let input = default_input();
+    let out = t.path("x.pdf");
+    let o = t.run(&["build", s(&input), "-o", s(&out)]);
+    assert_code(&o, 0);
+    let bytes = fs::read(&out).unwrap();
+    assert!(
+        bytes.starts_with(b"%PDF-"),
+        "{:?}",
+        &bytes[..bytes.len().min(16)]
+    );
+    let msg = stdout(&o);
+    assert!(msg.contains(s(&out)) && msg.contains("pages"), "{msg}");
+    assert_eq!(listing(&t.0), ["x.pdf"], "no temporary files left behind");
+}
+
+#[test]
+fn unknown_key_is_reported_at_its_line_and_column() {
+    let t = Scratch::new("unknown_key");
+    let input = t.write(
+        "in/doc.yaml",
+        &MINIMAL.replace("content: 本文", "contnet: 本文"),
+    );
+    let out = t.path("out/x.pdf");
+    let o = t.run(&["build", s(&input), "-o", s(&out)]);
+    assert_code(&o, 1);
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "exactly one line: {err}");
+    // `contnet` is the 13th line of the fixture, indented 8 spaces. serde_yaml may
+    // name the key's place (`categories[0].items[0]: `) before its message.
+    let prefix = format!("{}:13:9: error: ", s(&input));
+    let message = lines[0]
+        .strip_prefix(&prefix)
+        .unwrap_or_else(|| panic!("{:?} does not start with {prefix:?}", lines[0]));
+    assert!(
+        message.contains("unknown field `contnet`, expected "),
+        "{message}"
+    );
+    assert!(
+        !message.contains(" at line "),
+        "the position is given once, in front: {message}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn kangxi_radical_is_refused_and_nothing_written() {
+    let t = Scratch::new("radical");
+    let input = t.write(
+        "in/doc.yaml",
+        &MINIMAL.replace("content: 本文", "content: 利\u{2F64}する"),
+    );
+    let out = t.path("out/x.pdf");
+    let o = t.run(&["build", s(&input), "-o", s(&out)]);
+    assert_code(&o, 1);
+    let err = stderr(&o);
+    assert!(err.contains('\u{2F64}'), "{err}");
+    assert!(err.contains("U+2F64"), "{err}");
+    assert!(err.contains("item No. 1"), "{err}");
+    assert!(!out.exists(), "no PDF at {}", out.display());
+}
+
+#[test]
+fn failed_build_leaves_the_old_output_alone() {
+    let t = Scratch::new("keeps_old");
+    let input = t.write(
+        "in/doc.yaml",
+        &MINIMAL.replace("content: 本文", "content: 利\u{2F64}する"),
+    );
+    let out = t.write("out/x.pdf", "old");
+    let o = t.run(&["build", s(&input), "-o", s(&out)]);
+    assert_code(&o, 1);
+    assert_eq!(fs::read(&out).unwrap(), b"old");
+    assert_eq!(listing(&t.path("out")), ["x.pdf"]);
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    let t = Scratch::new("usage");
+    let o = t.run(&["build", "--no-such-flag"]);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("--no-such-flag"), "{}", stderr(&o));
+    let o = t.run(&[]);
+    assert_code(&o, 2);
+    for args in [&["--help"][..], &["build", "--help"], &["check", "--help"]] {
+        let o = t.run(args);
+        assert_code(&o, 0);
+        assert!(stdout(&o).contains("Usage"), "{args:?}: {}", stdout(&o));
+    }
+    assert!(listing(&t.0).is_empty(), "{:?}", listing(&t.0));
+}
+
+#[test]
+fn missing_input_names_the_path() {
+    let t = Scratch::new("missing");
+    let input = t.path("no-such.yaml");
+    for cmd in ["build", "check"] {
+        let o = t.run(&[cmd, s(&input)]);
+        assert_code(&o, 1);
+        assert!(stderr(&o).contains(s(&input)), "{cmd}: {}", stderr(&o));
+    }
+    assert!(listing(&t.0).is_empty(), "{:?}", listing(&t.0));
+}
+
+#[test]
+fn empty_and_bare_documents_are_errors_not_panics() {
+    let t = Scratch::new("empty");
+    for (name, text) in [("empty.yaml", ""), ("bare.yaml", "document:\n")] {
+        let input = t.write(name, text);
+        let out = t.path("x.pdf");
+        for args in [
+            vec!["build", s(&input), "-o", s(&out)],
+            vec!["check", s(&input)],
+        ] {
+            let cmd = args[0];
+            let o = t.run(&args);
+            assert_code(&o, 1);
+            let err = stderr(&o);
+            assert!(!err.contains("panicked"), "{name} {cmd}: {err}");
+            assert!(
+                err.contains(s(&input)) && err.contains("error:"),
+                "{name} {cmd}: {err}"
+            );
+        }
+    }
+    assert!(!t.path("x.pdf").exists());
+}
