@@ -48,7 +48,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let doc = match disclosure_pdf::load(Path::new(input)) {
-        Ok(doc) => doc,
+        Ok(input) => input.document,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(1);

@@ -8,6 +8,7 @@ use crate::error::{Diagnostic, Error, Severity};
 use crate::layout::{self, Orientation, Style};
 use crate::model::{Date, Document};
 use crate::pdf::{self, Metadata};
+use crate::positions::Positions;
 use crate::text::font::{FontFace, FontSet};
 
 /// Choices that are not part of the document.
@@ -30,21 +31,41 @@ pub struct Built {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Reads and parses a YAML file. Syntax and type errors come back as a diagnostic
-/// with the line and column.
-pub fn load(path: &Path) -> Result<Document, Error> {
+/// A parsed input file and where each of its nodes is.
+#[derive(Debug)]
+pub struct Input {
+    pub path: PathBuf,
+    pub document: Document,
+    pub positions: Positions,
+}
+
+impl Input {
+    /// Parses YAML text as if read from `path`. Syntax and type errors come back as
+    /// a diagnostic with the line and column.
+    pub fn from_yaml(path: &Path, text: &str) -> Result<Input, Error> {
+        let document = Document::from_yaml(text).map_err(|e| Error::Invalid {
+            path: path.to_path_buf(),
+            diagnostics: vec![Diagnostic::error(
+                e.location().map(|l| (l.line(), l.column())),
+                yaml_message(&e),
+            )],
+        })?;
+        Ok(Input {
+            path: path.to_path_buf(),
+            document,
+            positions: Positions::of(text),
+        })
+    }
+}
+
+/// Reads and parses a YAML file.
+pub fn load(path: &Path) -> Result<Input, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         action: "read the input",
         source,
     })?;
-    Document::from_yaml(&text).map_err(|e| Error::Invalid {
-        path: path.to_path_buf(),
-        diagnostics: vec![Diagnostic::error(
-            e.location().map(|l| (l.line(), l.column())),
-            yaml_message(&e),
-        )],
-    })
+    Input::from_yaml(path, &text)
 }
 
 /// serde_yaml's message without its own " at line X column Y" suffix (we print the
@@ -83,7 +104,8 @@ pub fn fonts_for(doc: &Document, input: &Path, opts: &BuildOptions) -> Result<Fo
 }
 
 /// Checks `doc`, then lays it out and writes the PDF. Refuses to build on any error.
-pub fn build_pdf(doc: &Document, input: &Path, opts: &BuildOptions) -> Result<Built, Error> {
+pub fn build_pdf(input: &Input, opts: &BuildOptions) -> Result<Built, Error> {
+    let doc = &input.document;
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str| {
@@ -91,19 +113,19 @@ pub fn build_pdf(doc: &Document, input: &Path, opts: &BuildOptions) -> Result<Bu
         timings.push((name, now - clock));
         clock = now;
     };
-    let fonts = fonts_for(doc, input, opts)?;
+    let fonts = fonts_for(doc, &input.path, opts)?;
     lap("fonts");
-    let diagnostics = check::check(doc, &fonts);
+    let diagnostics = check::check(doc, &fonts, &input.positions);
     lap("check");
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Error::Invalid {
-            path: input.to_path_buf(),
+            path: input.path.clone(),
             diagnostics,
         });
     }
     let style = Style::a4(opts.orientation);
     let pages = layout::layout_document(doc, &fonts, &style).map_err(|error| Error::Layout {
-        path: input.to_path_buf(),
+        path: input.path.clone(),
         error,
     })?;
     lap("layout");

@@ -1,108 +1,101 @@
 //! Validation of a parsed document: everything that serde's types cannot say.
+//! Every finding carries the position of the YAML node it is about.
 
 use std::collections::{BTreeMap, HashSet};
 
 use crate::error::Diagnostic;
 use crate::model::{Date, Document, is_valid_id};
+use crate::positions::Positions;
 use crate::text::font::FontSet;
 
-/// A text field of the document, with a human name for messages.
+/// A printed text field of the document.
+#[derive(Clone)]
 pub struct Field<'a> {
+    /// Human name for messages: `item No. 5 (content)`.
     pub place: String,
+    /// YAML path: `categories[2].items[0].content`.
+    pub path: String,
     pub text: &'a str,
 }
 
 /// Every text field that gets printed, in document order.
 pub fn text_fields(doc: &Document) -> Vec<Field<'_>> {
     let d = &doc.document;
-    let mut fields: Vec<Field<'_>> = vec![
-        Field {
-            place: "document.title".into(),
-            text: &d.title,
-        },
-        Field {
-            place: "document.issuer".into(),
-            text: &d.issuer,
-        },
-        Field {
-            place: "document.service".into(),
-            text: &d.service,
-        },
-        Field {
-            place: "document.version".into(),
-            text: &d.version,
-        },
+    let field = |place: String, path: String, text| Field { place, path, text };
+    let mut fields = Vec::new();
+    let doc_fields = [
+        ("title", Some(&d.title)),
+        ("issuer", Some(&d.issuer)),
+        ("service", Some(&d.service)),
+        ("version", Some(&d.version)),
+        ("scope", d.scope.as_ref()),
+        ("preface", d.preface.as_ref()),
+        ("notes", d.notes.as_ref()),
     ];
-    for (place, text) in [
-        ("document.scope", &d.scope),
-        ("document.preface", &d.preface),
-        ("document.notes", &d.notes),
-    ] {
+    for (key, text) in doc_fields {
         if let Some(t) = text {
-            fields.push(Field {
-                place: place.into(),
-                text: t,
-            });
+            fields.push(field(
+                format!("document.{key}"),
+                format!("document.{key}"),
+                t,
+            ));
         }
     }
     let l = &doc.labels;
-    for (place, text) in [
-        ("labels.category", &l.category),
-        ("labels.no", &l.no),
-        ("labels.item", &l.item),
-        ("labels.content", &l.content),
+    for (key, text) in [
+        ("category", &l.category),
+        ("no", &l.no),
+        ("item", &l.item),
+        ("content", &l.content),
     ] {
-        fields.push(Field {
-            place: place.into(),
+        fields.push(field(
+            format!("labels.{key}"),
+            format!("labels.{key}"),
             text,
-        });
+        ));
     }
-    for c in &doc.categories {
-        fields.push(Field {
-            place: format!("category {:?}", c.title),
-            text: &c.title,
-        });
-        for i in &c.items {
-            fields.push(Field {
-                place: format!("item No. {} (title)", i.no),
-                text: &i.title,
-            });
+    for (ci, c) in doc.categories.iter().enumerate() {
+        fields.push(field(
+            format!("category {:?}", c.title),
+            format!("categories[{ci}].title"),
+            &c.title,
+        ));
+        for (ii, i) in c.items.iter().enumerate() {
+            let path = |key: &str| format!("categories[{ci}].items[{ii}].{key}");
+            let place = |key: &str| format!("item No. {} ({key})", i.no);
+            fields.push(field(place("title"), path("title"), &i.title));
             if let Some(control) = &i.control {
-                fields.push(Field {
-                    place: format!("item No. {} (control)", i.no),
-                    text: control,
-                });
+                fields.push(field(place("control"), path("control"), control));
             }
-            fields.push(Field {
-                place: format!("item No. {} (content)", i.no),
-                text: &i.content,
-            });
+            fields.push(field(place("content"), path("content"), &i.content));
         }
     }
     fields
 }
 
 /// Checks `doc` against the rules of the format and the fonts' coverage.
-pub fn check(doc: &Document, fonts: &FontSet) -> Vec<Diagnostic> {
+pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut error =
+        |path: &str, message: String| out.push(Diagnostic::error(pos.get(path), message));
     let d = &doc.document;
     if !is_valid_id(&d.id) {
-        out.push(Diagnostic::error(
-            None,
+        error(
+            "document.id",
             format!(
                 "document.id {:?} must be lower-case letters, digits and '-', starting with a letter or digit (e.g. \"kamiless\")",
                 d.id
             ),
-        ));
+        );
     }
     if Date::parse(&d.date).is_none() {
-        out.push(Diagnostic::error(
-            None,
+        error(
+            "document.date",
             format!(
                 "document.date {:?} is not a real date in the form YYYY-MM-DD (e.g. 2026-11-25)",
                 d.date
             ),
-        ));
+        );
     }
     for (name, value) in [
         ("title", &d.title),
@@ -111,79 +104,84 @@ pub fn check(doc: &Document, fonts: &FontSet) -> Vec<Diagnostic> {
         ("version", &d.version),
     ] {
         if value.trim().is_empty() {
-            out.push(Diagnostic::error(
-                None,
+            error(
+                &format!("document.{name}"),
                 format!("document.{name} is empty; write the {name}"),
-            ));
+            );
         }
     }
     if doc.categories.is_empty() {
-        out.push(Diagnostic::error(
-            None,
-            "categories is empty; the table needs at least one category with items",
-        ));
+        error(
+            "categories",
+            "categories is empty; the table needs at least one category with items".into(),
+        );
     }
     let mut seen = HashSet::new();
-    for c in &doc.categories {
+    for (ci, c) in doc.categories.iter().enumerate() {
         if c.title.trim().is_empty() {
-            out.push(Diagnostic::error(None, "a category has an empty title"));
+            error(
+                &format!("categories[{ci}].title"),
+                "the category title is empty".into(),
+            );
         }
         if c.items.is_empty() {
-            out.push(Diagnostic::error(
-                None,
+            error(
+                &format!("categories[{ci}].items"),
                 format!("category {:?} has no items", c.title),
-            ));
+            );
         }
-        for i in &c.items {
+        for (ii, i) in c.items.iter().enumerate() {
+            let path = |key: &str| format!("categories[{ci}].items[{ii}].{key}");
             if !seen.insert(i.no) {
-                out.push(Diagnostic::error(
-                    None,
+                error(
+                    &path("no"),
                     format!(
                         "item No. {} appears more than once; numbers must be unique",
                         i.no
                     ),
-                ));
+                );
             }
             if i.title.trim().is_empty() {
-                out.push(Diagnostic::error(
-                    None,
+                error(
+                    &path("title"),
                     format!("item No. {} has an empty title", i.no),
-                ));
+                );
             }
             if i.content.trim().is_empty() {
-                out.push(Diagnostic::error(
-                    None,
+                error(
+                    &path("content"),
                     format!("item No. {} has empty content", i.no),
-                ));
+                );
             }
         }
     }
-    out.extend(coverage(doc, fonts));
+    out.extend(coverage(doc, fonts, pos));
     out
 }
 
-/// One error per character the fonts cannot draw, naming every place it occurs.
-pub fn coverage(doc: &Document, fonts: &FontSet) -> Vec<Diagnostic> {
-    let mut missing: BTreeMap<char, Vec<String>> = BTreeMap::new();
+/// One error per character the fonts cannot draw, at its first occurrence and
+/// naming every place it occurs.
+pub fn coverage(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic> {
+    let mut missing: BTreeMap<char, Vec<Field>> = BTreeMap::new();
     for field in text_fields(doc) {
-        for c in field.text.chars() {
-            if c == '\n' || c == '\r' {
-                continue;
-            }
-            // Sub-headings are bold, the rest regular: a character must be in both.
-            if !fonts.regular.covers(c) || !fonts.bold.covers(c) {
-                let places = missing.entry(c).or_default();
-                if places.last() != Some(&field.place) {
-                    places.push(field.place.clone());
-                }
-            }
+        // Sub-headings are bold, the rest regular: a character must be in both.
+        let bad: HashSet<char> = field
+            .text
+            .chars()
+            .filter(|&c| {
+                c != '\n' && c != '\r' && !(fonts.regular.covers(c) && fonts.bold.covers(c))
+            })
+            .collect();
+        for c in bad {
+            missing.entry(c).or_default().push(field.clone());
         }
     }
     missing
         .into_iter()
-        .map(|(c, places)| {
+        .map(|(c, fields)| {
+            let places: Vec<&str> = fields.iter().map(|f| f.place.as_str()).collect();
             Diagnostic::error(
-                None,
+                pos.find_in(&fields[0].path, c).or_else(|| pos.get(&fields[0].path)),
                 format!(
                     "the font has no glyph for {c:?} (U+{:04X}), used in {}; replace the character or choose a font that has it (--font/--bold-font)",
                     c as u32,
@@ -192,4 +190,55 @@ pub fn coverage(doc: &Document, fonts: &FontSet) -> Vec<Diagnostic> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "document:
+  id: Demo
+  title: t
+  issuer: i
+  service: s
+  version: \"1.0\"
+  date: 2026-02-30
+categories:
+  - title: 暗号
+    items:
+      - no: 1
+        title: a
+        content: b
+      - no: 1
+        title: c
+        content: \"  \"
+";
+
+    fn run(text: &str) -> Vec<String> {
+        let doc = Document::from_yaml(text).unwrap();
+        check(&doc, &FontSet::bundled(), &Positions::of(text))
+            .iter()
+            .map(|d| d.render("f.yaml"))
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_its_node() {
+        let out = run(DOC);
+        assert_eq!(
+            out,
+            [
+                "f.yaml:2:7: error: document.id \"Demo\" must be lower-case letters, digits and '-', starting with a letter or digit (e.g. \"kamiless\")",
+                "f.yaml:7:9: error: document.date \"2026-02-30\" is not a real date in the form YYYY-MM-DD (e.g. 2026-11-25)",
+                "f.yaml:14:13: error: item No. 1 appears more than once; numbers must be unique",
+                "f.yaml:16:18: error: item No. 1 has empty content",
+            ]
+        );
+    }
+
+    #[test]
+    fn valid_default_document_has_no_findings() {
+        let text = std::fs::read_to_string("data/kamiless.yaml").unwrap();
+        assert!(run(&text).is_empty());
+    }
 }

@@ -111,9 +111,10 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         PageOrientation::Landscape => Orientation::Landscape,
         PageOrientation::Portrait => Orientation::Portrait,
     };
-    let doc = load(&args.input)?;
+    let input = load(&args.input)?;
+    let doc = &input.document;
     let parsed = start.elapsed();
-    let built = disclosure_pdf::build_pdf(&doc, &args.input, &options(args.fonts, orientation))?;
+    let built = disclosure_pdf::build_pdf(&input, &options(args.fonts, orientation))?;
     if args.timings {
         eprintln!("{:>14}  {}", "parse", format_duration(parsed));
         for (phase, d) in &built.timings {
@@ -136,13 +137,14 @@ fn build(args: BuildArgs) -> Result<(), Error> {
 }
 
 fn check_cmd(args: CheckArgs) -> Result<(), Error> {
-    let doc = load(&args.input)?;
+    let input = load(&args.input)?;
+    let doc = &input.document;
     let fonts = fonts_for(
-        &doc,
+        doc,
         &args.input,
         &options(args.fonts, Orientation::Landscape),
     )?;
-    let diagnostics = check::check(&doc, &fonts);
+    let diagnostics = check::check(doc, &fonts, &input.positions);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Error::Invalid {
             path: args.input,

@@ -13,8 +13,9 @@ pub mod layout;
 pub mod markup;
 pub mod model;
 pub mod pdf;
+pub mod positions;
 pub mod text;
 pub mod units;
 
-pub use build::{BuildOptions, Built, build_pdf, load};
+pub use build::{BuildOptions, Built, Input, build_pdf, load};
 pub use error::{Diagnostic, Error, Severity};

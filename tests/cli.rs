@@ -180,6 +180,14 @@ fn kangxi_radical_is_refused_and_nothing_written() {
     assert!(err.contains('\u{2F64}'), "{err}");
     assert!(err.contains("U+2F64"), "{err}");
     assert!(err.contains("item No. 1"), "{err}");
+    // Line 13, column 19: the radical itself (8 spaces, `content: `, 利).
+    assert!(
+        err.starts_with(&format!(
+            "{}:13:19: error: the font has no glyph for",
+            input.display()
+        )),
+        "{err}"
+    );
     assert!(!out.exists(), "no PDF at {}", out.display());
 }
 

@@ -11,11 +11,9 @@ use std::path::Path;
 const DEFAULT: &str = "data/kamiless.yaml";
 
 fn default_doc() -> (Document, Vec<u8>) {
-    let doc = disclosure_pdf::load(Path::new(DEFAULT)).unwrap();
-    let pdf = build_pdf(&doc, Path::new(DEFAULT), &BuildOptions::default())
-        .unwrap()
-        .bytes;
-    (doc, pdf)
+    let input = disclosure_pdf::load(Path::new(DEFAULT)).unwrap();
+    let pdf = build_pdf(&input, &BuildOptions::default()).unwrap().bytes;
+    (input.document, pdf)
 }
 
 /// Text of one table column over all pages, in reading order, header labels removed.

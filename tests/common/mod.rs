@@ -6,8 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use disclosure_pdf::model::Document;
-use disclosure_pdf::{BuildOptions, build_pdf};
+use disclosure_pdf::{BuildOptions, Input, build_pdf};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Object};
 
@@ -22,8 +21,8 @@ pub struct Drawn {
 
 /// Builds `yaml` into PDF bytes with the default options.
 pub fn build_yaml(yaml: &str) -> Vec<u8> {
-    let doc = Document::from_yaml(yaml).expect("test YAML parses");
-    build_pdf(&doc, Path::new("test.yaml"), &BuildOptions::default())
+    let input = Input::from_yaml(Path::new("test.yaml"), yaml).expect("test YAML parses");
+    build_pdf(&input, &BuildOptions::default())
         .expect("test document builds")
         .bytes
 }
