@@ -226,3 +226,23 @@ fn portrait_also_lays_out() {
     assert!(pages.len() >= 6);
     assert!(pages.iter().all(|p| p.width < p.height));
 }
+
+#[test]
+fn control_clause_is_printed_small_under_the_title() {
+    let items = "  - title: 暗号\n    items:\n      - no: 18\n        title: 暗号技術の利用\n        control: \"10.1.1\"\n        content: 本文\n";
+    let (pages, style) = lay_out(&yaml(items));
+    let e = style.column_edges();
+    let in_item_col = |r: &&disclosure_pdf::layout::TextRun| r.x >= e[2] && r.x < e[3];
+    let title = pages[0]
+        .runs()
+        .filter(in_item_col)
+        .find(|r| r.text() == "暗号技術の利用")
+        .unwrap();
+    let control = pages[0]
+        .runs()
+        .filter(in_item_col)
+        .find(|r| r.text() == "10.1.1")
+        .unwrap();
+    assert!(control.baseline > title.baseline);
+    assert!(control.size < title.size);
+}
