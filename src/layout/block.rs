@@ -21,6 +21,9 @@ pub struct TextSpec {
     pub link_color: Color,
     /// How far 、。 may hang past the right edge (the cell padding).
     pub hang: Pt,
+    /// Keep katakana words (セキュリティ, インシデント) whole unless wider than the
+    /// line. Body text may break inside them; in narrow label cells it reads badly.
+    pub keep_words: bool,
 }
 
 /// One output line of a block.
@@ -84,7 +87,13 @@ pub fn layout_text(
             spec.style
         };
         let face = fonts.face(style);
-        let shaped = Shaped::new(face, ml.text, &ml.links)?;
+        let shaped = if spec.keep_words {
+            let mut keep = katakana_words(ml.text);
+            keep.extend(ml.links.iter().cloned());
+            Shaped::new(face, ml.text, &keep)?
+        } else {
+            Shaped::new(face, ml.text, &ml.links)?
+        };
         // Continuation lines of a list line hang after the marker.
         let mut hang_indent = match ml.kind {
             LineKind::ListItem { marker_len } => {
@@ -144,12 +153,14 @@ pub fn layout_balanced(
     if lines.len() < 2 {
         return Ok(lines);
     }
+    // A narrower width must not buy its line count by breaking a word apart.
+    let splits = split_words(&lines);
     let (mut lo, mut hi) = (width / lines.len() as f32, width);
     let mut best = lines;
     for _ in 0..10 {
         let mid = (lo + hi) / 2.0;
         let trial = layout_text(fonts, text, mid, spec)?;
-        if trial.len() > best.len() {
+        if trial.len() > best.len() || split_words(&trial) > splits {
             lo = mid;
         } else {
             hi = mid;
@@ -157,6 +168,55 @@ pub fn layout_balanced(
         }
     }
     Ok(best)
+}
+
+/// How many line breaks fall inside a katakana word (only forced breaks do that
+/// when `keep_words` is set).
+fn split_words(lines: &[BlockLine]) -> usize {
+    let edge = |l: &BlockLine, last: bool| {
+        let run = if last { l.runs.last() } else { l.runs.first() };
+        run.and_then(|r| {
+            if last {
+                r.glyphs.last()
+            } else {
+                r.glyphs.first()
+            }
+        })
+        .map(|g| g.ch)
+    };
+    lines
+        .windows(2)
+        .filter(|w| {
+            edge(&w[0], true).is_some_and(is_katakana)
+                && edge(&w[1], false).is_some_and(is_katakana)
+        })
+        .count()
+}
+
+fn is_katakana(c: char) -> bool {
+    matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{FF66}'..='\u{FF9F}')
+}
+
+/// Byte ranges of runs of two or more katakana (with ー and ・ inside a word).
+fn katakana_words(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut count = 0;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if is_katakana(c) {
+            start.get_or_insert(i);
+            count += 1;
+        } else if let Some(s) = start.take() {
+            if count >= 2 {
+                out.push(s..i);
+            }
+            count = 0;
+        }
+    }
+    out
 }
 
 /// Builds one line, splitting it into runs where links start and end.
@@ -251,6 +311,7 @@ mod tests {
             color: Color::BLACK,
             link_color: Color(0.0, 0.0, 1.0),
             hang: Pt(5.0),
+            keep_words: false,
         }
     }
 
@@ -270,6 +331,20 @@ mod tests {
         let marker = fonts.regular.lookup('●').unwrap().1 as f32 / 100.0;
         assert_eq!(lines[0].runs[0].x, Pt(0.0));
         assert!((lines[1].runs[0].x.0 - marker).abs() < 0.01);
+    }
+
+    #[test]
+    fn katakana_words_stay_whole_in_label_cells() {
+        let fonts = FontSet::bundled();
+        let label = TextSpec {
+            keep_words: true,
+            ..spec()
+        };
+        let lines = layout_text(&fonts, "情報セキュリティのための組織", Pt(60.0), &label).unwrap();
+        assert_eq!(texts(&lines)[..2], ["情報", "セキュリティ"]);
+        // Body text breaks anywhere between characters, as usual.
+        let body = layout_text(&fonts, "情報セキュリティのための組織", Pt(60.0), &spec()).unwrap();
+        assert_eq!(texts(&body)[0], "情報セキュリ");
     }
 
     #[test]

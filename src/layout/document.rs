@@ -86,6 +86,7 @@ pub fn layout_document(
         color,
         link_color: style.link_color,
         hang: Pt::ZERO,
+        keep_words: false,
     };
     let set = |text: &str, spec: &TextSpec, field: &str| {
         layout_text(fonts, text, width, spec).map_err(|MissingGlyph(ch)| {
@@ -164,6 +165,7 @@ fn add_footers(
         color: style.muted,
         link_color: style.muted,
         hang: Pt::ZERO,
+        keep_words: false,
     };
     let width = style.table_width();
     let info = &doc.document;

@@ -102,9 +102,11 @@ impl<'a> Table<'a> {
             color: super::Color::BLACK,
             link_color: style.link_color,
             hang: style.cell_pad_x,
+            keep_words: false,
         };
         let bold = TextSpec {
             style: FontStyle::Bold,
+            keep_words: true,
             ..body
         };
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
