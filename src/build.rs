@@ -18,6 +18,13 @@ pub struct BuildOptions {
     /// A regular face to use instead of the bundled one (overrides `fonts:` in the YAML).
     pub font: Option<PathBuf>,
     pub bold_font: Option<PathBuf>,
+    /// Stamp a diagonal draft watermark on every page.
+    pub draft: bool,
+    /// Write PDF/A-2b.
+    pub pdfa: bool,
+    /// Creation and modification date in seconds since 1970 (the reproducible-builds
+    /// `SOURCE_DATE_EPOCH`); `document.date` when not set.
+    pub source_date_epoch: Option<i64>,
 }
 
 /// A finished PDF.
@@ -124,15 +131,26 @@ pub fn build_pdf(input: &Input, opts: &BuildOptions) -> Result<Built, Error> {
         });
     }
     let style = Style::a4(opts.orientation);
-    let pages = layout::layout_document(doc, &fonts, &style).map_err(|error| Error::Layout {
+    let layout_error = |error| Error::Layout {
         path: input.path.clone(),
         error,
-    })?;
+    };
+    let mut laid = layout::layout_document(doc, &fonts, &style).map_err(layout_error)?;
+    if opts.draft {
+        let phrases = layout::style::Phrases::for_language(&doc.document.language);
+        layout::add_watermark(&mut laid.pages, &fonts, phrases.draft, &style)
+            .map_err(layout_error)?;
+    }
     lap("layout");
-    let bytes = pdf::write(&pages, &fonts, &metadata(doc), &mut lap)?;
+    let mut meta = metadata(doc);
+    meta.pdfa = opts.pdfa;
+    if let Some(epoch) = opts.source_date_epoch {
+        meta.date_epoch = epoch;
+    }
+    let bytes = pdf::write(&laid, &fonts, &meta, &mut lap)?;
     Ok(Built {
         bytes,
-        pages: pages.len(),
+        pages: laid.pages.len(),
         warnings: diagnostics,
         timings,
     })
@@ -156,6 +174,7 @@ pub fn metadata(doc: &Document) -> Metadata {
         keywords: doc.categories.iter().map(|c| c.title.clone()).collect(),
         date_epoch: Date::parse(&d.date).map_or(0, |date| date.days_since_epoch() * 86_400),
         language,
+        pdfa: false,
     }
 }
 

@@ -155,8 +155,66 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic
             }
         }
     }
+    check_revisions(doc, pos, &mut out);
     out.extend(coverage(doc, fonts, pos));
     out
+}
+
+/// The revision history must run oldest to newest, without repeated versions, and
+/// end with the version and date of the document itself.
+fn check_revisions(doc: &Document, pos: &Positions, out: &mut Vec<Diagnostic>) {
+    let revs = &doc.revisions;
+    let mut error =
+        |path: String, message: String| out.push(Diagnostic::error(pos.get(&path), message));
+    let mut versions = HashSet::new();
+    let mut last_date: Option<Date> = None;
+    for (i, r) in revs.iter().enumerate() {
+        if !versions.insert(r.version.as_str()) {
+            error(
+                format!("revisions[{i}].version"),
+                format!("revision {:?} appears more than once", r.version),
+            );
+        }
+        match Date::parse(&r.date) {
+            None => error(
+                format!("revisions[{i}].date"),
+                format!(
+                    "revision date {:?} is not a real date in the form YYYY-MM-DD",
+                    r.date
+                ),
+            ),
+            Some(date) => {
+                if last_date.is_some_and(|prev| date < prev) {
+                    error(
+                        format!("revisions[{i}].date"),
+                        format!(
+                            "revision {} is dated {} but an earlier entry is later; list revisions oldest first",
+                            r.version, r.date
+                        ),
+                    );
+                }
+                last_date = Some(date);
+            }
+        }
+        if r.changes.trim().is_empty() {
+            error(
+                format!("revisions[{i}].changes"),
+                format!("revision {} has no changes text", r.version),
+            );
+        }
+    }
+    if let Some(newest) = revs.last() {
+        let d = &doc.document;
+        if newest.version != d.version || newest.date != d.date {
+            error(
+                "document.version".into(),
+                format!(
+                    "document.version/date ({} {}) must match the newest revision ({} {}); add a revision entry or update the document",
+                    d.version, d.date, newest.version, newest.date
+                ),
+            );
+        }
+    }
 }
 
 /// One error per character the fonts cannot draw, at its first occurrence and
@@ -233,6 +291,44 @@ categories:
                 "f.yaml:14:13: error: item No. 1 appears more than once; numbers must be unique",
                 "f.yaml:16:18: error: item No. 1 has empty content",
             ]
+        );
+    }
+
+    #[test]
+    fn revision_history_rules() {
+        let base = DOC
+            .replace("id: Demo", "id: demo")
+            .replace("2026-02-30", "2026-11-25")
+            .replace(
+                "      - no: 1\n        title: c\n        content: \"  \"\n",
+                "",
+            );
+        let good = format!(
+            "{base}revisions:\n  - version: \"0.9\"\n    date: 2026-01-10\n    changes: 初版\n  - version: \"1.0\"\n    date: 2026-11-25\n    changes: 改訂\n"
+        );
+        assert!(run(&good).is_empty(), "{:?}", run(&good));
+        let bad = format!(
+            "{base}revisions:\n  - version: \"1.0\"\n    date: 2026-12-10\n    changes: 初版\n  - version: \"1.0\"\n    date: 2026-11-25\n    changes: 改訂\n"
+        );
+        let out = run(&bad);
+        assert!(
+            out.iter().any(|l| l.contains("appears more than once")),
+            "{out:?}"
+        );
+        assert!(
+            out.iter()
+                .any(|l| l.contains("list revisions oldest first")),
+            "{out:?}"
+        );
+        let stale = format!(
+            "{base}revisions:\n  - version: \"0.9\"\n    date: 2026-01-10\n    changes: 初版\n"
+        );
+        assert!(
+            run(&stale)
+                .iter()
+                .any(|l| l.starts_with("f.yaml:6:12: error: document.version/date")),
+            "{:?}",
+            run(&stale)
         );
     }
 

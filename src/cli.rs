@@ -1,4 +1,4 @@
-//! The command line: `build` and `check`. Thin: parses arguments, calls the
+//! The command line: `build`, `check` and `sample`. Thin: parses arguments, calls the
 //! library, prints results. Exit codes: 0 success, 1 input or build error, 2 usage.
 
 use std::io::Write;
@@ -34,10 +34,10 @@ enum Command {
 
 #[derive(Args)]
 struct BuildArgs {
-    /// The YAML document
-    #[arg(default_value = DEFAULT_INPUT)]
-    input: PathBuf,
-    /// Where to write the PDF
+    /// The YAML documents; several are built in parallel, each to its default output
+    #[arg(default_value = DEFAULT_INPUT, num_args = 1..)]
+    inputs: Vec<PathBuf>,
+    /// Where to write the PDF (one input only)
     #[arg(short, long)]
     output: Option<PathBuf>,
     #[command(flatten)]
@@ -45,6 +45,15 @@ struct BuildArgs {
     /// Page orientation (A4)
     #[arg(long, value_enum, default_value_t = PageOrientation::Landscape)]
     orientation: PageOrientation,
+    /// Stamp a diagonal draft watermark on every page; the default file name gets `-draft`
+    #[arg(long)]
+    draft: bool,
+    /// Write PDF/A-2b (embedded sRGB output intent and PDF/A identification)
+    #[arg(long)]
+    pdfa: bool,
+    /// Print a JSON summary of each build to stdout (one object per line)
+    #[arg(long)]
+    json: bool,
     /// Print the time spent in each phase to stderr
     #[arg(long)]
     timings: bool,
@@ -83,6 +92,7 @@ pub fn run() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Reported) => ExitCode::from(1),
         Err(e) => {
             eprintln!("{e}");
             ExitCode::from(1)
@@ -95,6 +105,7 @@ fn options(fonts: FontArgs, orientation: Orientation) -> BuildOptions {
         orientation,
         font: fonts.font,
         bold_font: fonts.bold_font,
+        ..BuildOptions::default()
     }
 }
 
@@ -105,35 +116,173 @@ fn print_warnings(input: &Path, warnings: &[disclosure_pdf::Diagnostic]) {
     }
 }
 
+/// What one build produced, as `--json` prints it.
+#[derive(serde::Serialize)]
+struct Summary {
+    input: String,
+    path: String,
+    bytes: usize,
+    sha256: String,
+    pages: usize,
+    items: usize,
+    version: String,
+    warnings: Vec<String>,
+    milliseconds: f64,
+}
+
 fn build(args: BuildArgs) -> Result<(), Error> {
-    let start = Instant::now();
-    let orientation = match args.orientation {
-        PageOrientation::Landscape => Orientation::Landscape,
-        PageOrientation::Portrait => Orientation::Portrait,
+    if args.output.is_some() && args.inputs.len() > 1 {
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        cmd.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            "--output takes one input; with several, each goes to its default output",
+        )
+        .exit();
+    }
+    let opts = BuildOptions {
+        draft: args.draft,
+        pdfa: args.pdfa,
+        source_date_epoch: source_date_epoch()?,
+        ..options(args.fonts, orientation(args.orientation))
     };
-    let input = load(&args.input)?;
-    let doc = &input.document;
+    let job = |input: &PathBuf| build_one(input, args.output.as_deref(), &opts, args.timings);
+    let results: Vec<Result<Summary, Error>> = if args.inputs.len() == 1 {
+        vec![job(&args.inputs[0])]
+    } else {
+        parallel_map(&args.inputs, job)
+    };
+    let mut failed = 0;
+    for result in &results {
+        match result {
+            Ok(summary) if args.json => {
+                // Serialising a struct of strings and numbers cannot fail.
+                println!("{}", serde_json::to_string(summary).unwrap_or_default());
+            }
+            Ok(s) => println!(
+                "wrote {} ({} pages, {:.1} KB) in {:.1} ms",
+                s.path,
+                s.pages,
+                s.bytes as f64 / 1024.0,
+                s.milliseconds
+            ),
+            Err(e) => {
+                failed += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    if failed > 0 {
+        if results.len() > 1 {
+            eprintln!("{failed} of {} inputs failed", results.len());
+        }
+        return Err(Error::Reported);
+    }
+    Ok(())
+}
+
+/// Builds one input to `output` (or its default path) and writes the manifest.
+fn build_one(
+    path: &Path,
+    output: Option<&Path>,
+    opts: &BuildOptions,
+    timings: bool,
+) -> Result<Summary, Error> {
+    let start = Instant::now();
+    let input = load(path)?;
     let parsed = start.elapsed();
-    let built = disclosure_pdf::build_pdf(&input, &options(args.fonts, orientation))?;
-    if args.timings {
+    let built = disclosure_pdf::build_pdf(&input, opts)?;
+    if timings {
+        eprintln!("{}:", path.display());
         eprintln!("{:>14}  {}", "parse", format_duration(parsed));
         for (phase, d) in &built.timings {
             eprintln!("{phase:>14}  {}", format_duration(*d));
         }
     }
-    print_warnings(&args.input, &built.warnings);
-    let output = args.output.unwrap_or_else(|| {
-        PathBuf::from("output").join(format!("{}-{}.pdf", doc.document.id, doc.document.version))
+    print_warnings(path, &built.warnings);
+    let doc = &input.document.document;
+    let output = output.map(Path::to_path_buf).unwrap_or_else(|| {
+        let draft = if opts.draft { "-draft" } else { "" };
+        PathBuf::from("output").join(format!("{}-{}{draft}.pdf", doc.id, doc.version))
     });
+    let sha256 = hex_sha256(&built.bytes);
     write_atomically(&output, &built.bytes)?;
-    println!(
-        "wrote {} ({} pages, {:.1} KB) in {}",
-        output.display(),
-        built.pages,
-        built.bytes.len() as f64 / 1024.0,
-        format_duration(start.elapsed())
-    );
-    Ok(())
+    // sha256sum format, with the bare file name so `sha256sum -c` works beside it.
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut manifest = output.clone().into_os_string();
+    manifest.push(".sha256");
+    write_atomically(
+        Path::new(&manifest),
+        format!("{sha256}  {name}\n").as_bytes(),
+    )?;
+    let file = path.display().to_string();
+    Ok(Summary {
+        input: file.clone(),
+        path: output.display().to_string(),
+        bytes: built.bytes.len(),
+        sha256,
+        pages: built.pages,
+        items: input.document.items().count(),
+        version: doc.version.clone(),
+        warnings: built.warnings.iter().map(|w| w.render(&file)).collect(),
+        milliseconds: start.elapsed().as_secs_f64() * 1000.0,
+    })
+}
+
+/// Runs `f` over `items` on all cores, keeping the order of the results.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    let slots = std::sync::Mutex::new(&mut results);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+                }
+            });
+        }
+    });
+    // Every index below items.len() was taken by exactly one worker.
+    results
+        .into_iter()
+        .map(|r| r.expect("every item was built"))
+        .collect()
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `SOURCE_DATE_EPOCH` from the environment, if set (reproducible-builds.org).
+fn source_date_epoch() -> Result<Option<i64>, Error> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(_) => Ok(None),
+        Ok(v) => v.trim().parse().map(Some).map_err(|_| {
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH={v:?} is not a whole number of seconds since 1970-01-01"
+            ))
+        }),
+    }
+}
+
+fn orientation(o: PageOrientation) -> Orientation {
+    match o {
+        PageOrientation::Landscape => Orientation::Landscape,
+        PageOrientation::Portrait => Orientation::Portrait,
+    }
 }
 
 fn check_cmd(args: CheckArgs) -> Result<(), Error> {

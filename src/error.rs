@@ -73,6 +73,10 @@ pub enum Error {
         error: LayoutError,
     },
     Pdf(PdfError),
+    /// A setting outside the input is wrong (an environment variable).
+    Usage(String),
+    /// Errors were already printed one by one (a batch build).
+    Reported,
 }
 
 impl fmt::Display for Error {
@@ -93,6 +97,8 @@ impl fmt::Display for Error {
             Error::Font(e) => write!(f, "{e}"),
             Error::Layout { path, error } => write!(f, "{}: error: {error}", path.display()),
             Error::Pdf(e) => write!(f, "{e}"),
+            Error::Usage(m) => write!(f, "error: {m}"),
+            Error::Reported => write!(f, "errors were reported above"),
         }
     }
 }

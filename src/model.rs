@@ -15,6 +15,20 @@ pub struct Document {
     #[serde(default)]
     pub fonts: Option<FontPaths>,
     pub categories: Vec<Category>,
+    /// Revision history, oldest first; printed as a 改訂履歴 table at the end.
+    #[serde(default)]
+    pub revisions: Vec<Revision>,
+}
+
+/// One entry of the revision history.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Revision {
+    pub version: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// What changed (content markup).
+    pub changes: String,
 }
 
 /// The document facts printed on the first page and in the footer.

@@ -133,7 +133,14 @@ fn build_writes_a_pdf_where_told() {
     );
     let msg = stdout(&o);
     assert!(msg.contains(s(&out)) && msg.contains("pages"), "{msg}");
-    assert_eq!(listing(&t.0), ["x.pdf"], "no temporary files left behind");
+    assert_eq!(
+        listing(&t.0),
+        ["x.pdf", "x.pdf.sha256"],
+        "the PDF and its manifest, no temporary files left behind"
+    );
+    let manifest = fs::read_to_string(t.path("x.pdf.sha256")).unwrap();
+    assert_eq!(manifest.len(), 64 + 2 + "x.pdf".len() + 1);
+    assert!(manifest.ends_with("  x.pdf\n"), "{manifest}");
 }
 
 #[test]

@@ -25,7 +25,9 @@ fn lay_out(text: &str) -> (Vec<Page>, Style) {
     let doc = Document::from_yaml(text).unwrap();
     let style = Style::a4(Orientation::Landscape);
     (
-        layout_document(&doc, &FontSet::bundled(), &style).unwrap(),
+        layout_document(&doc, &FontSet::bundled(), &style)
+            .unwrap()
+            .pages,
         style,
     )
 }
@@ -222,7 +224,9 @@ fn portrait_also_lays_out() {
     let text = std::fs::read_to_string("data/kamiless.yaml").unwrap();
     let doc = Document::from_yaml(&text).unwrap();
     let style = Style::a4(Orientation::Portrait);
-    let pages = layout_document(&doc, &FontSet::bundled(), &style).unwrap();
+    let pages = layout_document(&doc, &FontSet::bundled(), &style)
+        .unwrap()
+        .pages;
     assert!(pages.len() >= 6);
     assert!(pages.iter().all(|p| p.width < p.height));
 }

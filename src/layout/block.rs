@@ -61,6 +61,18 @@ impl BlockLine {
     }
 }
 
+/// Places `lines` one under another from (`x`, `y`), keeping their gaps.
+pub fn place_lines(lines: &[BlockLine], x: Pt, y: Pt, out: &mut Vec<Element>) {
+    let mut y = y;
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            y += line.gap_before;
+        }
+        line.place(x, y, out);
+        y += line.height;
+    }
+}
+
 /// Total height of `lines` stacked, ignoring the first line's gap.
 pub fn height(lines: &[BlockLine]) -> Pt {
     lines

@@ -2,7 +2,7 @@
 
 use super::block::{BlockLine, TextSpec, layout_text};
 use super::style::{Phrases, Style};
-use super::{Color, Element, LayoutError, Page, table};
+use super::{Bookmark, Color, Element, LayoutError, Page, revisions, table};
 use crate::model::{Date, Document};
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
 use crate::units::Pt;
@@ -67,12 +67,20 @@ impl<'a> Flow<'a> {
     }
 }
 
+/// A laid-out document: its pages and its outline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub pages: Vec<Page>,
+    /// One entry per category with its items, then the revision history if any.
+    pub bookmarks: Vec<Bookmark>,
+}
+
 /// Lays out `doc` into pages.
 pub fn layout_document(
     doc: &Document,
     fonts: &FontSet,
     style: &Style,
-) -> Result<Vec<Page>, LayoutError> {
+) -> Result<Layout, LayoutError> {
     let info = &doc.document;
     let phrases = Phrases::for_language(&info.language);
     let mut flow = Flow::new(style);
@@ -143,10 +151,92 @@ pub fn layout_document(
     }
     flow.y += Pt(10.0);
 
-    table::layout_table(&mut flow, doc, fonts, style)?;
+    let anchors = table::layout_table(&mut flow, doc, fonts, style)?;
+    let mut bookmarks = Vec::new();
+    let mut rows = doc.items().zip(anchors);
+    for category in &doc.categories {
+        let children: Vec<Bookmark> = rows
+            .by_ref()
+            .take(category.items.len())
+            .map(|((_, item), at)| Bookmark {
+                title: format!("No. {} {}", item.no, item.title),
+                at,
+                children: Vec::new(),
+            })
+            .collect();
+        if let Some(first) = children.first() {
+            bookmarks.push(Bookmark {
+                title: category.title.clone(),
+                at: first.at,
+                children,
+            });
+        }
+    }
+    if let Some(at) = revisions::layout_revisions(&mut flow, doc, fonts, style, &phrases)? {
+        bookmarks.push(Bookmark {
+            title: phrases.revisions.to_string(),
+            at,
+            children: Vec::new(),
+        });
+    }
 
     add_footers(&mut flow.pages, doc, fonts, style, &phrases)?;
-    Ok(flow.pages)
+    Ok(Layout {
+        pages: flow.pages,
+        bookmarks,
+    })
+}
+
+/// Stamps `text` large, light and diagonal across every page, under the content.
+pub fn add_watermark(
+    pages: &mut [Page],
+    fonts: &FontSet,
+    text: &str,
+    style: &Style,
+) -> Result<(), LayoutError> {
+    let size = Pt(96.0);
+    let spec = TextSpec {
+        size,
+        line_height: size,
+        paragraph_gap: Pt::ZERO,
+        style: FontStyle::Bold,
+        color: Color::gray(0.88),
+        link_color: Color::gray(0.88),
+        hang: Pt::ZERO,
+        keep_words: true,
+    };
+    let lines =
+        layout_text(fonts, text, Pt(f32::MAX / 4.0), &spec).map_err(|MissingGlyph(ch)| {
+            LayoutError::MissingGlyph {
+                ch,
+                place: "the draft watermark".into(),
+            }
+        })?;
+    let Some(mut run) = lines
+        .into_iter()
+        .next()
+        .and_then(|l| l.runs.into_iter().next())
+    else {
+        return Ok(());
+    };
+    // Centre the text on the page along the diagonal.
+    let angle = (style.page_height.0 / style.page_width.0).atan();
+    let (w, h) = (run.width().0, size.0 * 0.7);
+    let (cx, cy) = (style.page_width.0 / 2.0, style.page_height.0 / 2.0);
+    let (cos, sin) = (angle.cos(), angle.sin());
+    // Origin such that the text's centre lands on the page centre (y grows downwards).
+    run.x = Pt(cx - (w / 2.0) * cos + (h / 2.0) * sin);
+    run.baseline = Pt(cy + (w / 2.0) * sin + (h / 2.0) * cos);
+    for page in pages {
+        page.elements.insert(
+            0,
+            Element::Stamp {
+                run: run.clone(),
+                angle: angle.to_degrees(),
+            },
+        );
+    }
+    Ok(())
 }
 
 /// Footer on every page: title and version on the left, `n / N` on the right.

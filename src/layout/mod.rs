@@ -7,13 +7,14 @@
 
 pub mod block;
 pub mod document;
+pub mod revisions;
 pub mod style;
 pub mod table;
 
 use crate::text::font::{FontStyle, Glyph};
 use crate::units::Pt;
 
-pub use document::layout_document;
+pub use document::{Layout, add_watermark, layout_document};
 pub use style::{Orientation, Style};
 
 /// An RGB colour, components 0–1.
@@ -90,6 +91,27 @@ pub enum Element {
         rect: Rect,
         uri: String,
     },
+    /// Text turned by `angle` degrees (counter-clockwise) about its origin
+    /// (`run.x`, `run.baseline`), drawn under everything else: the draft watermark.
+    Stamp {
+        run: TextRun,
+        angle: f32,
+    },
+}
+
+/// A place in the document: page index (0-based) and y from the page top.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Anchor {
+    pub page: usize,
+    pub y: Pt,
+}
+
+/// An entry of the document outline (PDF bookmarks).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bookmark {
+    pub title: String,
+    pub at: Anchor,
+    pub children: Vec<Bookmark>,
 }
 
 /// One laid-out page.
@@ -107,6 +129,15 @@ impl Page {
             Element::Text(t) => Some(t),
             _ => None,
         })
+    }
+
+    /// Every run drawn, stamps first, with its rotation in degrees (0 for text).
+    pub fn all_runs(&self) -> impl Iterator<Item = (&TextRun, f32)> {
+        let stamps = self.elements.iter().filter_map(|e| match e {
+            Element::Stamp { run, angle } => Some((run, *angle)),
+            _ => None,
+        });
+        stamps.chain(self.runs().map(|r| (r, 0.0)))
     }
 
     /// All text of the page, runs separated by newlines (for tests and checks).

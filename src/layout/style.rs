@@ -122,6 +122,11 @@ pub struct Phrases {
     pub service: &'static str,
     pub version_prefix: &'static str,
     pub version_suffix: &'static str,
+    /// Heading and column labels of the revision history table.
+    pub revisions: &'static str,
+    pub revision_columns: [&'static str; 3],
+    /// The draft watermark.
+    pub draft: &'static str,
 }
 
 impl Phrases {
@@ -134,6 +139,9 @@ impl Phrases {
                 service: "Service: ",
                 version_prefix: "Version ",
                 version_suffix: "",
+                revisions: "Revision history",
+                revision_columns: ["Version", "Date", "Changes"],
+                draft: "DRAFT",
             }
         } else {
             Phrases {
@@ -142,6 +150,9 @@ impl Phrases {
                 service: "対象サービス：",
                 version_prefix: "第",
                 version_suffix: "版",
+                revisions: "改訂履歴",
+                revision_columns: ["版", "改訂日", "改訂内容"],
+                draft: "ドラフト",
             }
         }
     }

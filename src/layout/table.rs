@@ -12,10 +12,10 @@
 
 use std::ops::Range;
 
-use super::block::{self, BlockLine, TextSpec, layout_balanced, layout_text};
+use super::block::{self, BlockLine, TextSpec, layout_balanced, layout_text, place_lines};
 use super::document::{Flow, align_center};
 use super::style::{Phrases, Style};
-use super::{Element, LayoutError, Rect};
+use super::{Anchor, Element, LayoutError, Rect};
 use crate::model::{Document, Item};
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
 use crate::units::Pt;
@@ -72,15 +72,15 @@ struct Table<'a> {
 }
 
 /// Lays out the table of `doc` from the flow's current position onwards.
+/// Returns where each item's row starts, in document order (for bookmarks).
 pub fn layout_table(
     flow: &mut Flow,
     doc: &Document,
     fonts: &FontSet,
     style: &Style,
-) -> Result<(), LayoutError> {
+) -> Result<Vec<Anchor>, LayoutError> {
     let table = Table::prepare(doc, fonts, style)?;
-    table.paginate(flow);
-    Ok(())
+    Ok(table.paginate(flow))
 }
 
 fn missing(place: String) -> impl FnOnce(MissingGlyph) -> LayoutError {
@@ -161,8 +161,9 @@ impl<'a> Table<'a> {
         })
     }
 
-    /// Places all rows, page by page.
-    fn paginate(&self, flow: &mut Flow) {
+    /// Places all rows, page by page; returns where each row starts.
+    fn paginate(&self, flow: &mut Flow) -> Vec<Anchor> {
+        let mut anchors = Vec::with_capacity(self.rows.len());
         let s = self.style;
         let pad2 = s.cell_pad_y * 2.0;
         let mut page = PageState::start(flow, self);
@@ -174,6 +175,14 @@ impl<'a> Table<'a> {
             let mut lines = 0..row.content.len();
             let mut first = true;
             loop {
+                if first {
+                    // Provisional: moved if the row goes to the next page whole.
+                    anchors.truncate(r);
+                    anchors.push(Anchor {
+                        page: flow.pages.len() - 1,
+                        y: page.y,
+                    });
+                }
                 let title_h = block::height(if first {
                     &row.title
                 } else {
@@ -232,6 +241,7 @@ impl<'a> Table<'a> {
             }
         }
         page.finish(flow, self);
+        anchors
     }
 
     /// The smallest height of a category cell that holds its label.
@@ -463,16 +473,5 @@ impl PageState {
         for k in 0..4 {
             out.push(rule(corners[k], corners[(k + 1) % 4], s.frame_width));
         }
-    }
-}
-
-fn place_lines(lines: &[BlockLine], x: Pt, y: Pt, out: &mut Vec<Element>) {
-    let mut y = y;
-    for (i, line) in lines.iter().enumerate() {
-        if i > 0 {
-            y += line.gap_before;
-        }
-        line.place(x, y, out);
-        y += line.height;
     }
 }

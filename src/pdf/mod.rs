@@ -6,7 +6,9 @@
 //! YAML said, never the font's idea of it (a font that draws 用 and the Kangxi
 //! radical ⽤ with one glyph would otherwise turn one into the other on copy).
 
+mod catalog;
 mod hinting;
+mod icc;
 mod subset;
 
 use std::collections::{BTreeMap, HashMap};
@@ -16,7 +18,7 @@ use printpdf::{
     PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, TextItem, TextMatrix,
 };
 
-use crate::layout::{Color, Element, Page, Rect};
+use crate::layout::{Color, Element, Layout, Page, Rect};
 use crate::text::font::{FontSet, FontStyle};
 use crate::units::Pt;
 
@@ -33,6 +35,8 @@ pub struct Metadata {
     pub date_epoch: i64,
     /// BCP 47 language, e.g. `ja-JP`.
     pub language: String,
+    /// Write PDF/A-2b: XMP identification, sRGB output intent, PDF 1.7.
+    pub pdfa: bool,
 }
 
 /// Why the PDF could not be written.
@@ -53,11 +57,12 @@ pub const PRODUCER: &str = concat!("disclosure-pdf ", env!("CARGO_PKG_VERSION"))
 /// Writes `pages` as a PDF. `lap` is called with a phase name as each phase ends
 /// (font subsetting, page content, serialisation), for `--timings`.
 pub fn write(
-    pages: &[Page],
+    layout: &Layout,
     fonts: &FontSet,
     meta: &Metadata,
     lap: &mut dyn FnMut(&'static str),
 ) -> Result<Vec<u8>, PdfError> {
+    let pages = &layout.pages;
     let mut doc = PdfDocument::new(&meta.title);
     let embedded = embed_fonts(&mut doc, pages, fonts)?;
     lap("subset fonts");
@@ -85,12 +90,21 @@ pub fn write(
     };
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
     lap("pdf objects");
-    finish(&mut lo, meta);
-    lap("document id");
+    catalog::finish(&mut lo, layout, meta);
     compress_streams(&mut lo);
     lap("compress");
+    catalog::set_document_id(&mut lo);
+    lap("document id");
     let mut out = Vec::new();
-    lo.save_to(&mut out).map_err(|e| PdfError(e.to_string()))?;
+    // Object streams (PDF 1.5) deflate the dictionaries too: the outline, fonts'
+    // /W arrays and page dictionaries are a tenth of the file otherwise.
+    let options = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .compression_level(6)
+        .build();
+    lo.save_with_options(&mut out, options)
+        .map_err(|e| PdfError(e.to_string()))?;
     lap("serialise");
     Ok(out)
 }
@@ -108,7 +122,7 @@ fn embed_fonts(
     fonts: &FontSet,
 ) -> Result<BTreeMap<FontStyle, Embedded>, PdfError> {
     let mut used: BTreeMap<FontStyle, BTreeMap<u16, String>> = BTreeMap::new();
-    for run in pages.iter().flat_map(Page::runs) {
+    for (run, _) in pages.iter().flat_map(Page::all_runs) {
         let glyphs = used.entry(run.style).or_default();
         for g in &run.glyphs {
             glyphs.entry(g.gid).or_insert_with(|| g.text());
@@ -224,7 +238,7 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
     }
     ops.push(Op::StartTextSection);
     let mut current: Option<(FontStyle, Pt)> = None;
-    for run in page.runs() {
+    for (run, angle) in page.all_runs() {
         // Every style that has runs was embedded by `embed_fonts`.
         let Some(font) = fonts.get(&run.style) else {
             continue;
@@ -243,9 +257,13 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
             col: color(run.color),
         });
         let p = point(run.x, run.baseline);
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(p.x, p.y),
-        });
+        let matrix = if angle == 0.0 {
+            TextMatrix::Translate(p.x, p.y)
+        } else {
+            let (sin, cos) = angle.to_radians().sin_cos();
+            TextMatrix::Raw([cos, sin, -sin, cos, p.x.0, p.y.0])
+        };
+        ops.push(Op::SetTextMatrix { matrix });
         // TJ offsets are subtracted from the pen position: the space before glyph
         // i+1 is written as a negative offset after glyph i.
         let glyphs = run
@@ -310,42 +328,4 @@ fn compress_streams(doc: &mut lopdf::Document) {
             stream.set_content(compressed);
         }
     }
-}
-
-/// Final touches printpdf does not offer: a content-derived trailer /ID, the
-/// document language and title display, and no empty PDF/X keys.
-fn finish(doc: &mut lopdf::Document, meta: &Metadata) {
-    use lopdf::Object;
-    use sha2::{Digest, Sha256};
-
-    if let Ok(catalog) = doc.catalog_mut() {
-        catalog.set("Lang", Object::string_literal(meta.language.as_str()));
-        catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
-        catalog.set(
-            "ViewerPreferences",
-            lopdf::dictionary! { "DisplayDocTitle" => true },
-        );
-    }
-    if let Ok(info_ref) = doc.trailer.get(b"Info").and_then(Object::as_reference)
-        && let Ok(Object::Dictionary(info)) = doc.get_object_mut(info_ref)
-    {
-        for key in [&b"GTS_PDFXVersion"[..], b"GTS_PDFXConformance", b"Trapped"] {
-            info.remove(key);
-        }
-    }
-    // The /ID is a hash of every object, so identical input gives identical bytes and
-    // any change gives a new ID.
-    let mut h = Sha256::new();
-    for (id, obj) in &doc.objects {
-        h.update(id.0.to_be_bytes());
-        h.update(format!("{obj:?}").as_bytes());
-    }
-    let digest = h.finalize()[..16].to_vec();
-    doc.trailer.set(
-        "ID",
-        Object::Array(vec![
-            Object::String(digest.clone(), lopdf::StringFormat::Hexadecimal),
-            Object::String(digest, lopdf::StringFormat::Hexadecimal),
-        ]),
-    );
 }

@@ -1,0 +1,188 @@
+//! The revision history (改訂履歴) table at the end of the document.
+//!
+//! A plain three-column grid (version | date | changes). Rows are short and are
+//! never split: a row that does not fit starts a new page, where the header row is
+//! repeated. The heading is kept with the header row and the first row.
+
+use super::block::{self, BlockLine, TextSpec, layout_text, place_lines};
+use super::document::{Flow, align_center};
+use super::style::{Phrases, Style};
+use super::{Anchor, Color, Element, LayoutError, Rect};
+use crate::model::{Date, Document};
+use crate::text::font::{FontSet, FontStyle, MissingGlyph};
+use crate::units::Pt;
+
+/// Lays out the revision history after what the flow holds; returns where its
+/// heading is, or `None` when the document has no revisions.
+pub fn layout_revisions(
+    flow: &mut Flow,
+    doc: &Document,
+    fonts: &FontSet,
+    style: &Style,
+    phrases: &Phrases,
+) -> Result<Option<Anchor>, LayoutError> {
+    if doc.revisions.is_empty() {
+        return Ok(None);
+    }
+    let body = TextSpec {
+        size: style.body_size,
+        line_height: style.line_height,
+        paragraph_gap: style.paragraph_gap,
+        style: FontStyle::Regular,
+        color: Color::BLACK,
+        link_color: style.link_color,
+        hang: style.cell_pad_x,
+        keep_words: false,
+    };
+    let bold = TextSpec {
+        style: FontStyle::Bold,
+        keep_words: true,
+        ..body
+    };
+    let (px, py) = (style.cell_pad_x, style.cell_pad_y);
+    let x0 = style.margin_x;
+    let edges = [x0, x0 + Pt(70.0), x0 + Pt(170.0), x0 + style.table_width()];
+    let inner = |c: usize| edges[c + 1] - edges[c] - px * 2.0;
+    let set = |text: &str, c: usize, spec: &TextSpec, place: String| {
+        layout_text(fonts, text, inner(c), spec)
+            .map_err(|MissingGlyph(ch)| LayoutError::MissingGlyph { ch, place })
+    };
+
+    let heading_spec = TextSpec {
+        size: style.subtitle_size,
+        line_height: style.subtitle_size * 1.6,
+        ..bold
+    };
+    let heading = layout_text(fonts, phrases.revisions, style.table_width(), &heading_spec)
+        .map_err(|MissingGlyph(ch)| LayoutError::MissingGlyph {
+            ch,
+            place: "the revision heading".into(),
+        })?;
+    let mut header: Vec<Vec<BlockLine>> = Vec::new();
+    for (c, label) in phrases.revision_columns.iter().enumerate() {
+        let mut lines = set(label, c, &bold, "the revision table header".into())?;
+        align_center(&mut lines, inner(c));
+        header.push(lines);
+    }
+    let header_h = header
+        .iter()
+        .map(|h| block::height(h))
+        .fold(Pt::ZERO, Pt::max)
+        + py * 2.0;
+
+    let mut rows = Vec::new();
+    for r in &doc.revisions {
+        let place = |k: &str| format!("revision {} ({k})", r.version);
+        let date = Date::parse(&r.date).map_or_else(|| r.date.clone(), |d| phrases.date(&d));
+        let cells = [
+            set(&phrases.version(&r.version), 0, &body, place("version"))?,
+            set(&date, 1, &body, place("date"))?,
+            set(&r.changes, 2, &body, place("changes"))?,
+        ];
+        let h = cells
+            .iter()
+            .map(|c| block::height(c))
+            .fold(Pt::ZERO, Pt::max)
+            + py * 2.0;
+        rows.push((cells, h));
+    }
+
+    // Heading, header row and first row stay together.
+    flow.y += Pt(14.0);
+    let lead = block::height(&heading) + Pt(4.0) + header_h + rows[0].1;
+    if flow.y + lead > flow.bottom() {
+        flow.new_page();
+    }
+    let anchor = Anchor {
+        page: flow.pages.len() - 1,
+        y: flow.y,
+    };
+    let y = flow.y;
+    place_lines(&heading, x0, y, flow.elements());
+    flow.y += block::height(&heading) + Pt(4.0);
+
+    let mut grid = Grid::start(flow, &header, header_h, style, &edges);
+    for (cells, h) in &rows {
+        if grid.y + *h > flow.bottom() && !grid.rows.is_empty() {
+            grid.finish(flow, style, &edges);
+            flow.new_page();
+            grid = Grid::start(flow, &header, header_h, style, &edges);
+        }
+        for (c, cell) in cells.iter().enumerate() {
+            let y = grid.y + py;
+            place_lines(cell, edges[c] + px, y, flow.elements());
+        }
+        grid.rows.push(grid.y + *h);
+        grid.y += *h;
+    }
+    grid.finish(flow, style, &edges);
+    Ok(Some(anchor))
+}
+
+/// The grid of one page: where it starts and the bottom of each row.
+struct Grid {
+    top: Pt,
+    header_bottom: Pt,
+    y: Pt,
+    rows: Vec<Pt>,
+}
+
+impl Grid {
+    fn start(
+        flow: &mut Flow,
+        header: &[Vec<BlockLine>],
+        header_h: Pt,
+        style: &Style,
+        edges: &[Pt; 4],
+    ) -> Grid {
+        let top = flow.y;
+        let out = flow.elements();
+        out.push(Element::Fill {
+            rect: Rect {
+                x: edges[0],
+                y: top,
+                width: edges[3] - edges[0],
+                height: header_h,
+            },
+            color: style.header_fill,
+        });
+        for (c, lines) in header.iter().enumerate() {
+            let y = top + (header_h - block::height(lines)) / 2.0;
+            place_lines(lines, edges[c] + style.cell_pad_x, y, out);
+        }
+        Grid {
+            top,
+            header_bottom: top + header_h,
+            y: top + header_h,
+            rows: Vec::new(),
+        }
+    }
+
+    fn finish(&self, flow: &mut Flow, style: &Style, edges: &[Pt; 4]) {
+        let bottom = self.y;
+        let rule = |from: (Pt, Pt), to: (Pt, Pt), width: Pt| Element::Rule {
+            from,
+            to,
+            width,
+            color: style.grid_color,
+        };
+        let out = flow.elements();
+        let inner_rows = self.rows.iter().take(self.rows.len().saturating_sub(1));
+        for y in std::iter::once(&self.header_bottom).chain(inner_rows) {
+            out.push(rule((edges[0], *y), (edges[3], *y), style.grid_width));
+        }
+        for x in &edges[1..3] {
+            out.push(rule((*x, self.top), (*x, bottom), style.grid_width));
+        }
+        let c = [
+            (edges[0], self.top),
+            (edges[3], self.top),
+            (edges[3], bottom),
+            (edges[0], bottom),
+        ];
+        for k in 0..4 {
+            out.push(rule(c[k], c[(k + 1) % 4], style.frame_width));
+        }
+        flow.y = bottom;
+    }
+}

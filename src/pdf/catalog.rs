@@ -1,0 +1,308 @@
+//! Document-level objects printpdf does not write the way we need: the outline
+//! (bookmarks), XMP metadata, the PDF/A output intent, the content-derived
+//! trailer `/ID`, and small catalogue settings (`/Lang`, `DisplayDocTitle`).
+
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, dictionary};
+use sha2::{Digest, Sha256};
+
+use super::{Metadata, PRODUCER};
+use crate::layout::{Bookmark, Layout};
+
+/// A PDF text string: PDFDocEncoding for ASCII, UTF-16BE with a BOM otherwise.
+pub fn text_string(s: &str) -> Object {
+    if s.is_ascii() {
+        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in s.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        Object::String(bytes, StringFormat::Hexadecimal)
+    }
+}
+
+/// Applies everything of this module to a document printpdf has produced.
+pub fn finish(doc: &mut Document, layout: &Layout, meta: &Metadata) {
+    let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    let page_height = layout.pages.first().map_or(0.0, |p| p.height.0);
+    let outline = add_outline(doc, &layout.bookmarks, &page_ids, page_height);
+    let xmp = doc.add_object(Stream::new(
+        dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
+        xmp_packet(meta).into_bytes(),
+    ));
+    // XMP must stay readable by tools that do not inflate streams (PDF/A asks this).
+    if let Ok(Object::Stream(s)) = doc.get_object_mut(xmp) {
+        s.allows_compression = false;
+    }
+    let intent = meta.pdfa.then(|| output_intent(doc));
+
+    if let Ok(catalog) = doc.catalog_mut() {
+        catalog.set("Lang", Object::string_literal(meta.language.as_str()));
+        catalog.set(
+            "ViewerPreferences",
+            dictionary! { "DisplayDocTitle" => true },
+        );
+        catalog.set("Metadata", xmp);
+        match outline {
+            Some(id) => {
+                catalog.set("Outlines", id);
+                catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+            }
+            None => catalog.set("PageMode", Object::Name(b"UseNone".to_vec())),
+        }
+        if let Some(intent) = intent {
+            catalog.set("OutputIntents", Object::Array(vec![intent.into()]));
+        }
+    }
+    fix_info(doc);
+    fix_annotations(doc);
+    // Object streams need 1.5; PDF/A-2 is based on 1.7.
+    doc.version = "1.7".to_string();
+}
+
+/// Removes the empty PDF/X keys printpdf writes into the Info dictionary.
+fn fix_info(doc: &mut Document) {
+    if let Ok(info_ref) = doc.trailer.get(b"Info").and_then(Object::as_reference)
+        && let Ok(Object::Dictionary(info)) = doc.get_object_mut(info_ref)
+    {
+        for key in [&b"GTS_PDFXVersion"[..], b"GTS_PDFXConformance", b"Trapped"] {
+            info.remove(key);
+        }
+    }
+}
+
+/// Link annotations get the Print flag (PDF/A requires it; it is right anyway).
+fn fix_annotations(doc: &mut Document) {
+    for obj in doc.objects.values_mut() {
+        let dict = match obj {
+            Object::Dictionary(d) => d,
+            _ => continue,
+        };
+        let is_annot =
+            dict.get(b"Type").and_then(Object::as_name).ok() == Some(b"Annot".as_slice());
+        if is_annot {
+            dict.set("F", 4);
+        }
+    }
+    // printpdf writes annotations inline in the page's /Annots array.
+    let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    for id in page_ids {
+        if let Ok(Object::Dictionary(page)) = doc.get_object_mut(id)
+            && let Ok(Object::Array(annots)) = page.get_mut(b"Annots")
+        {
+            for a in annots {
+                if let Object::Dictionary(d) = a {
+                    d.set("F", 4);
+                }
+            }
+        }
+    }
+}
+
+/// The outline tree; returns the /Outlines dictionary, or `None` without bookmarks.
+fn add_outline(
+    doc: &mut Document,
+    bookmarks: &[Bookmark],
+    pages: &[ObjectId],
+    page_height: f32,
+) -> Option<ObjectId> {
+    if bookmarks.is_empty() {
+        return None;
+    }
+    let root = doc.new_object_id();
+    let (first, last, count) = add_level(doc, bookmarks, root, pages, page_height);
+    doc.objects.insert(
+        root,
+        Object::Dictionary(dictionary! {
+            "Type" => "Outlines",
+            "First" => first,
+            "Last" => last,
+            "Count" => count as i64,
+        }),
+    );
+    Some(root)
+}
+
+/// Writes one level of siblings under `parent`; returns first, last and their number
+/// (the entries visible at this level, as sub-levels start closed).
+fn add_level(
+    doc: &mut Document,
+    items: &[Bookmark],
+    parent: ObjectId,
+    pages: &[ObjectId],
+    page_height: f32,
+) -> (ObjectId, ObjectId, usize) {
+    let ids: Vec<ObjectId> = items.iter().map(|_| doc.new_object_id()).collect();
+    for (i, (item, &id)) in items.iter().zip(&ids).enumerate() {
+        let page = pages.get(item.at.page).or(pages.last()).copied();
+        let mut d = Dictionary::new();
+        d.set("Title", text_string(&item.title));
+        d.set("Parent", parent);
+        if let Some(page) = page {
+            // Jump to the row's top, keeping the zoom.
+            d.set(
+                "Dest",
+                Object::Array(vec![
+                    page.into(),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Real(page_height - item.at.y.0 + 4.0),
+                    Object::Null,
+                ]),
+            );
+        }
+        if i > 0 {
+            d.set("Prev", ids[i - 1]);
+        }
+        if i + 1 < ids.len() {
+            d.set("Next", ids[i + 1]);
+        }
+        if !item.children.is_empty() {
+            let (first, last, n) = add_level(doc, &item.children, id, pages, page_height);
+            d.set("First", first);
+            d.set("Last", last);
+            // Negative: the category opens closed, so the outline starts as a table of contents.
+            d.set("Count", -(n as i64));
+        }
+        doc.objects.insert(id, Object::Dictionary(d));
+    }
+    (ids[0], ids[ids.len() - 1], items.len())
+}
+
+/// Escapes text for XML.
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// ISO 8601 date of an epoch second, as XMP wants it.
+pub fn iso_date(epoch: i64) -> String {
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// The XMP packet mirroring the Info dictionary (and PDF/A identification).
+fn xmp_packet(meta: &Metadata) -> String {
+    let date = iso_date(meta.date_epoch);
+    let keywords = xml(&meta.keywords.join(", "));
+    let pdfa = if meta.pdfa {
+        "\n   <pdfaid:part>2</pdfaid:part>\n   <pdfaid:conformance>B</pdfaid:conformance>"
+    } else {
+        ""
+    };
+    format!(
+        r#"<?xpacket begin="{bom}" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description>
+   <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
+   <pdf:Keywords>{keywords}</pdf:Keywords>
+   <pdf:Producer>{producer}</pdf:Producer>
+   <xmp:CreatorTool>{producer}</xmp:CreatorTool>
+   <xmp:CreateDate>{date}</xmp:CreateDate>
+   <xmp:ModifyDate>{date}</xmp:ModifyDate>
+   <xmp:MetadataDate>{date}</xmp:MetadataDate>{pdfa}
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"#,
+        bom = '\u{FEFF}',
+        title = xml(&meta.title),
+        author = xml(&meta.author),
+        subject = xml(&meta.subject),
+        lang = xml(&meta.language),
+        producer = xml(PRODUCER),
+    )
+}
+
+/// The sRGB output intent PDF/A requires for DeviceRGB content.
+fn output_intent(doc: &mut Document) -> ObjectId {
+    let mut profile = Stream::new(dictionary! { "N" => 3 }, super::icc::srgb_profile());
+    profile.allows_compression = true;
+    let profile = doc.add_object(profile);
+    doc.add_object(dictionary! {
+        "Type" => "OutputIntent",
+        "S" => "GTS_PDFA1",
+        "OutputConditionIdentifier" => Object::string_literal("sRGB IEC61966-2.1"),
+        "RegistryName" => Object::string_literal("http://www.color.org"),
+        "Info" => Object::string_literal("sRGB IEC61966-2.1"),
+        "DestOutputProfile" => profile,
+    })
+}
+
+/// Sets the trailer `/ID` to a hash of every object, so identical input gives
+/// identical bytes and any change gives a new ID.
+pub fn set_document_id(doc: &mut Document) {
+    let mut h = Sha256::new();
+    for (id, obj) in &doc.objects {
+        h.update(id.0.to_be_bytes());
+        match obj {
+            Object::Stream(s) => {
+                h.update(format!("{:?}", s.dict).as_bytes());
+                h.update(&s.content);
+            }
+            other => h.update(format!("{other:?}").as_bytes()),
+        }
+    }
+    let digest = h.finalize()[..16].to_vec();
+    doc.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(digest.clone(), StringFormat::Hexadecimal),
+            Object::String(digest, StringFormat::Hexadecimal),
+        ]),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso_date(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_date(1_795_564_800), "2026-11-25T00:00:00Z");
+        assert_eq!(iso_date(951_782_400 + 3661), "2000-02-29T01:01:01Z");
+    }
+
+    #[test]
+    fn text_strings() {
+        assert_eq!(
+            text_string("No. 1"),
+            Object::String(b"No. 1".to_vec(), StringFormat::Literal)
+        );
+        assert_eq!(
+            text_string("暗号"),
+            Object::String(
+                vec![0xFE, 0xFF, 0x66, 0x97, 0x53, 0xF7],
+                StringFormat::Hexadecimal
+            )
+        );
+    }
+}
