@@ -1,98 +1,11 @@
 //! The command line as users and CI meet it: exit codes, messages, and what is (not)
 //! written. Runs the built binary in a scratch directory per test.
 
+mod common;
+
+use common::*;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_disclosure-pdf");
-
-/// The smallest valid document (serde_yaml reads YAML 1.2, so `no:` is a plain key).
-const MINIMAL: &str = "\
-document:
-  id: demo
-  title: 情報開示
-  issuer: 株式会社サンプル
-  service: サンプル
-  version: \"1.0\"
-  date: 2026-11-25
-categories:
-  - title: 暗号
-    items:
-      - no: 1
-        title: 暗号技術の利用
-        content: 本文
-";
-
-/// A scratch directory, removed again when the test passes.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("disclosure-pdf-cli-{}-{test}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    /// Writes `text` to `name` (creating directories) and returns its path.
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(&p, text).unwrap();
-        p
-    }
-
-    /// Runs the binary with `args` in this directory.
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .args(args)
-            .current_dir(&self.0)
-            .output()
-            .unwrap()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-fn default_input() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/kamiless.yaml")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Asserts the exit code, showing the output when it differs.
-fn assert_code(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "exit status {:?}\n--- stdout\n{}--- stderr\n{}",
-        o.status,
-        stdout(o),
-        stderr(o)
-    );
-}
+use std::path::Path;
 
 /// The names in `dir`, sorted.
 fn listing(dir: &Path) -> Vec<String> {

@@ -41,7 +41,7 @@ pub fn layout_revisions(
     };
     let (px, py) = (style.cell_pad_x, style.cell_pad_y);
     let x0 = style.margin_x;
-    let edges = [x0, x0 + Pt(70.0), x0 + Pt(170.0), x0 + style.table_width()];
+    let edges = [x0, x0 + Pt(70.0), x0 + Pt(180.0), x0 + style.table_width()];
     let inner = |c: usize| edges[c + 1] - edges[c] - px * 2.0;
     let set = |text: &str, c: usize, spec: &TextSpec, place: String| {
         layout_text(fonts, text, inner(c), spec)

@@ -4,7 +4,9 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use disclosure_pdf::{BuildOptions, Input, build_pdf};
 use lopdf::content::Content;
@@ -132,4 +134,93 @@ pub fn drawn_text(pdf: &[u8]) -> Vec<Drawn> {
 /// Removes all whitespace, for comparisons where line breaks do not matter.
 pub fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_disclosure-pdf");
+
+/// The smallest valid document (serde_yaml reads YAML 1.2, so `no:` is a plain key).
+pub const MINIMAL: &str = "\
+document:
+  id: demo
+  title: 情報開示
+  issuer: 株式会社サンプル
+  service: サンプル
+  version: \"1.0\"
+  date: 2026-11-25
+categories:
+  - title: 暗号
+    items:
+      - no: 1
+        title: 暗号技術の利用
+        content: 本文
+";
+
+/// A scratch directory, removed again when the test passes.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(test: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("disclosure-pdf-test-{}-{test}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// Writes `text` to `name` (creating directories) and returns its path.
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// Runs the binary with `args` in this directory.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(&self.0)
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+pub fn default_input() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/kamiless.yaml")
+}
+
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts the exit code, showing the output when it differs.
+pub fn assert_code(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "exit status {:?}\n--- stdout\n{}--- stderr\n{}",
+        o.status,
+        stdout(o),
+        stderr(o)
+    );
 }
