@@ -202,7 +202,8 @@ pub fn iso_date(epoch: i64) -> String {
 /// The XMP packet mirroring the Info dictionary (and PDF/A identification).
 fn xmp_packet(meta: &Metadata) -> String {
     let date = iso_date(meta.date_epoch);
-    let keywords = xml(&meta.keywords.join(", "));
+    // Joined as printpdf joins them in the Info dictionary: the two must agree.
+    let keywords = xml(&meta.keywords.join(","));
     let pdfa = if meta.pdfa {
         "\n   <pdfaid:part>2</pdfaid:part>\n   <pdfaid:conformance>B</pdfaid:conformance>"
     } else {
