@@ -65,13 +65,53 @@ impl Input {
     }
 }
 
+/// The largest input read. A disclosure document is some tens of kilobytes; the
+/// limit keeps a wrong file (a log, a binary) from taking the machine's memory.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Reads and parses a YAML file.
 pub fn load(path: &Path) -> Result<Input, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let io = |source| Error::Io {
         path: path.to_path_buf(),
         action: "read the input",
         source,
+    };
+    let invalid = |position, message: String| Error::Invalid {
+        path: path.to_path_buf(),
+        diagnostics: vec![Diagnostic::error(position, message)],
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(invalid(
+            None,
+            format!(
+                "the file is {:.1} MB; at most {} MB is read (is this the right file?)",
+                size as f64 / 1e6,
+                MAX_INPUT_BYTES / 1024 / 1024
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // Up to `valid_up_to` the bytes are valid UTF-8 by definition.
+        let before = std::str::from_utf8(good).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let byte = e.as_bytes()[good.len()];
+        invalid(
+            Some((line, col)),
+            format!(
+                "byte 0x{byte:02X} is not UTF-8; save the file as UTF-8 (not Shift_JIS or UTF-16)"
+            ),
+        )
     })?;
+    if text.trim().is_empty() {
+        return Err(invalid(
+            None,
+            "the file is empty; it needs `document:` and `categories:` (see the README for the format)".into(),
+        ));
+    }
     Input::from_yaml(path, &text)
 }
 
@@ -79,10 +119,29 @@ pub fn load(path: &Path) -> Result<Input, Error> {
 /// position in front, where editors look for it).
 fn yaml_message(e: &serde_yaml::Error) -> String {
     let msg = e.to_string();
-    match msg.find(" at line ") {
+    let msg = match msg.find(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg,
+    };
+    match did_you_mean(&msg) {
+        Some(key) => format!("{msg}; did you mean `{key}`?"),
+        None => msg,
     }
+}
+
+/// For serde's "unknown field `contnet`, expected one of `no`, `title`, …", the
+/// expected key closest to the unknown one, if it is a near miss.
+fn did_you_mean(msg: &str) -> Option<&str> {
+    let rest = msg.split("unknown field `").nth(1)?;
+    let (unknown, expected) = rest.split_once('`')?;
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|key| (strsim::levenshtein(unknown, key), key))
+        .filter(|(d, key)| *d <= 2.max(key.len() / 3))
+        .min()
+        .map(|(_, key)| key)
 }
 
 /// The fonts for `doc`: options first, then the YAML's `fonts:` (relative to the

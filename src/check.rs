@@ -76,6 +76,7 @@ pub fn text_fields(doc: &Document) -> Vec<Field<'_>> {
 /// Checks `doc` against the rules of the format and the fonts' coverage.
 pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut warnings = Vec::new();
     let mut error =
         |path: &str, message: String| out.push(Diagnostic::error(pos.get(path), message));
     let d = &doc.document;
@@ -117,12 +118,27 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic
         );
     }
     let mut seen = HashSet::new();
+    let mut titles = HashSet::new();
+    let mut previous: Option<u32> = None;
     for (ci, c) in doc.categories.iter().enumerate() {
+        let title_path = format!("categories[{ci}].title");
         if c.title.trim().is_empty() {
+            error(&title_path, "the category title is empty".into());
+        }
+        let len = c.title.chars().count();
+        if len > MAX_CATEGORY_TITLE {
             error(
-                &format!("categories[{ci}].title"),
-                "the category title is empty".into(),
+                &title_path,
+                format!(
+                    "the category title is {len} characters; at most {MAX_CATEGORY_TITLE} fit the category column"
+                ),
             );
+        }
+        if !titles.insert(c.title.trim()) {
+            warnings.push(Diagnostic::warning(
+                pos.get(&title_path),
+                format!("category {:?} appears more than once; its items will show under two separate labels", c.title),
+            ));
         }
         if c.items.is_empty() {
             error(
@@ -140,11 +156,42 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic
                         i.no
                     ),
                 );
+            } else if let Some(prev) = previous {
+                if i.no < prev {
+                    error(
+                        &path("no"),
+                        format!(
+                            "item No. {} comes after No. {prev}; numbers must increase through the document",
+                            i.no
+                        ),
+                    );
+                } else if i.no > prev + 1 {
+                    let missing = if i.no == prev + 2 {
+                        format!("No. {} is", prev + 1)
+                    } else {
+                        format!("Nos. {}–{} are", prev + 1, i.no - 1)
+                    };
+                    warnings.push(Diagnostic::warning(
+                        pos.get(&path("no")),
+                        format!("item No. {} follows No. {prev}: {missing} missing", i.no),
+                    ));
+                }
             }
+            previous = Some(previous.map_or(i.no, |p| p.max(i.no)));
             if i.title.trim().is_empty() {
                 error(
                     &path("title"),
                     format!("item No. {} has an empty title", i.no),
+                );
+            }
+            let len = i.title.chars().count();
+            if len > MAX_ITEM_TITLE {
+                error(
+                    &path("title"),
+                    format!(
+                        "item No. {} has a title of {len} characters; at most {MAX_ITEM_TITLE} fit the item column (put details in the content)",
+                        i.no
+                    ),
                 );
             }
             if i.content.trim().is_empty() {
@@ -156,8 +203,104 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic
         }
     }
     check_revisions(doc, pos, &mut out);
+    for field in text_fields(doc) {
+        check_urls(&field, pos, &mut out);
+        check_whitespace(&field, pos, &mut out);
+    }
     out.extend(coverage(doc, fonts, pos));
+    out.extend(artifact_warnings(doc, fonts, pos));
+    out.extend(warnings);
     out
+}
+
+/// Titles longer than this cannot be laid out sensibly in their column (a title
+/// that fills more than a page would have nowhere to go).
+pub const MAX_ITEM_TITLE: usize = 200;
+/// The same for category labels.
+pub const MAX_CATEGORY_TITLE: usize = 100;
+
+/// URLs must have a host: `https://` alone, or one broken by a space, is an error.
+fn check_urls(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
+    for range in crate::markup::find_urls(field.text) {
+        let url = &field.text[range.clone()];
+        let rest = url.split_once("://").map_or("", |(_, r)| r);
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+        let host = host.split(':').next().unwrap_or("");
+        let valid = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+            && (host.contains('.') || host == "localhost")
+            && !host.starts_with(['.', '-'])
+            && !host.ends_with(['.', '-']);
+        if !valid {
+            let spaced =
+                host.is_empty() && field.text[range.end..].starts_with(char::is_whitespace);
+            let hint = if spaced {
+                " (a space after \"://\"?)"
+            } else {
+                ""
+            };
+            out.push(Diagnostic::error(
+                pos.find_text_in(&field.path, url).or_else(|| pos.get(&field.path)),
+                format!("{}: the URL {url:?} has no valid host name{hint}; write it as https://example.com/…", field.place),
+            ));
+        }
+    }
+}
+
+/// Trailing spaces on a line are invisible in the PDF but noise in reviews and diffs.
+fn check_whitespace(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
+    if field.text.trim().is_empty() {
+        return; // reported as empty
+    }
+    let lines = field
+        .text
+        .lines()
+        .filter(|l| l.ends_with([' ', '\u{3000}', '\t']))
+        .count();
+    if lines > 0 {
+        out.push(Diagnostic::warning(
+            pos.get(&field.path),
+            format!(
+                "{}: {lines} line(s) end with spaces; remove them (disclosure-pdf fix does)",
+                field.place
+            ),
+        ));
+    }
+}
+
+/// One warning per artifact character and field, for characters the fonts can draw
+/// (those they cannot are errors from `coverage`, which names the fix too).
+fn artifact_warnings(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for field in text_fields(doc) {
+        let mut seen = HashSet::new();
+        for c in field.text.chars() {
+            if !seen.insert(c) || !drawable(fonts, c) {
+                continue;
+            }
+            if let Some(a) = crate::artifacts::artifact(c) {
+                out.push(Diagnostic::warning(
+                    pos.find_in(&field.path, c).or_else(|| pos.get(&field.path)),
+                    format!(
+                        "{}: {c:?} (U+{:04X}) is {}, a copy-paste artifact; {} (disclosure-pdf fix does)",
+                        field.place,
+                        c as u32,
+                        a.kind,
+                        crate::artifacts::advice(&a)
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Whether both faces draw `c` (sub-headings are bold, the rest regular).
+fn drawable(fonts: &FontSet, c: char) -> bool {
+    fonts.regular.covers(c) && fonts.bold.covers(c)
 }
 
 /// The revision history must run oldest to newest, without repeated versions, and
@@ -226,9 +369,7 @@ pub fn coverage(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnos
         let bad: HashSet<char> = field
             .text
             .chars()
-            .filter(|&c| {
-                c != '\n' && c != '\r' && !(fonts.regular.covers(c) && fonts.bold.covers(c))
-            })
+            .filter(|&c| c != '\n' && c != '\r' && !drawable(fonts, c))
             .collect();
         for c in bad {
             missing.entry(c).or_default().push(field.clone());
@@ -240,11 +381,20 @@ pub fn coverage(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnos
             let places: Vec<&str> = fields.iter().map(|f| f.place.as_str()).collect();
             Diagnostic::error(
                 pos.find_in(&fields[0].path, c).or_else(|| pos.get(&fields[0].path)),
-                format!(
-                    "the font has no glyph for {c:?} (U+{:04X}), used in {}; replace the character or choose a font that has it (--font/--bold-font)",
-                    c as u32,
-                    places.join(", ")
-                ),
+                match crate::artifacts::artifact(c) {
+                    Some(a) => format!(
+                        "the font has no glyph for {c:?} (U+{:04X}), used in {}; it is {}, a copy-paste artifact: {} (disclosure-pdf fix --write does this)",
+                        c as u32,
+                        places.join(", "),
+                        a.kind,
+                        crate::artifacts::advice(&a)
+                    ),
+                    None => format!(
+                        "the font has no glyph for {c:?} (U+{:04X}), used in {}; replace the character or choose a font that has it (--font/--bold-font)",
+                        c as u32,
+                        places.join(", ")
+                    ),
+                },
             )
         })
         .collect()

@@ -1,7 +1,6 @@
 //! The command line: `build`, `check` and `sample`. Thin: parses arguments, calls the
 //! library, prints results. Exit codes: 0 success, 1 input or build error, 2 usage.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -9,7 +8,8 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use disclosure_pdf::build::{fonts_for, format_duration};
 use disclosure_pdf::layout::Orientation;
-use disclosure_pdf::{BuildOptions, Error, Severity, check, load};
+use disclosure_pdf::output::write_atomically;
+use disclosure_pdf::{BuildOptions, Error, Severity, artifacts, check, load};
 
 const DEFAULT_INPUT: &str = "data/kamiless.yaml";
 
@@ -30,6 +30,19 @@ enum Command {
     Build(BuildArgs),
     /// Read and validate the input; write nothing
     Check(CheckArgs),
+    /// Replace copy-paste artifacts (Kangxi radicals, vertical forms, invisible
+    /// characters, trailing spaces); prints a diff unless --write
+    Fix(FixArgs),
+}
+
+#[derive(Args)]
+struct FixArgs {
+    /// The YAML document
+    #[arg(default_value = DEFAULT_INPUT)]
+    input: PathBuf,
+    /// Rewrite the file in place (atomically) instead of printing a diff
+    #[arg(long)]
+    write: bool,
 }
 
 #[derive(Args)]
@@ -89,6 +102,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check_cmd(args),
+        Command::Fix(args) => fix(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -285,6 +299,33 @@ fn orientation(o: PageOrientation) -> Orientation {
     }
 }
 
+/// Applies the safe artifact replacements to the file's text: comments, key order
+/// and formatting stay as they are, only the offending characters change.
+fn fix(args: FixArgs) -> Result<(), Error> {
+    let io = |source| Error::Io {
+        path: args.input.clone(),
+        action: "read the input",
+        source,
+    };
+    let text = std::fs::read_to_string(&args.input).map_err(io)?;
+    let fixed = artifacts::fix_text(&text);
+    let name = args.input.display().to_string();
+    if fixed == text {
+        eprintln!("{name}: nothing to fix");
+    } else if args.write {
+        write_atomically(&args.input, fixed.as_bytes())?;
+        let lines = text
+            .lines()
+            .zip(fixed.lines())
+            .filter(|(a, b)| a != b)
+            .count();
+        eprintln!("{name}: fixed {lines} line(s)");
+    } else {
+        print!("{}", artifacts::unified_diff(&name, &text, &fixed));
+    }
+    Ok(())
+}
+
 fn check_cmd(args: CheckArgs) -> Result<(), Error> {
     let input = load(&args.input)?;
     let doc = &input.document;
@@ -309,44 +350,4 @@ fn check_cmd(args: CheckArgs) -> Result<(), Error> {
         items
     );
     Ok(())
-}
-
-/// Writes `bytes` to `path` via a temporary file in the same directory, so that a
-/// failed build never leaves a half-written PDF or clobbers a good one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |action: &'static str, p: &Path| {
-        let p = p.to_path_buf();
-        move |source| Error::Io {
-            path: p,
-            action,
-            source,
-        }
-    };
-    if path.is_dir() {
-        return Err(Error::Io {
-            path: path.to_path_buf(),
-            action: "write the PDF",
-            source: std::io::Error::other("it is a directory; give a file name such as out.pdf"),
-        });
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(io("create the output directory", &dir))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io("write the PDF", path))
 }

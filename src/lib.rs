@@ -6,12 +6,14 @@
 //! breaking) → [`layout`] (table and pagination into positioned boxes) → [`pdf`]
 //! (printpdf). [`build`] runs the whole chain.
 
+pub mod artifacts;
 pub mod build;
 pub mod check;
 pub mod error;
 pub mod layout;
 pub mod markup;
 pub mod model;
+pub mod output;
 pub mod pdf;
 pub mod positions;
 pub mod text;

@@ -35,6 +35,11 @@ impl Positions {
     /// Line and column of the first `needle` at or after the start of the node at
     /// `path`: the exact place of a character inside a text block.
     pub fn find_in(&self, path: &str, needle: char) -> Option<(usize, usize)> {
+        self.find_text_in(path, needle.encode_utf8(&mut [0; 4]))
+    }
+
+    /// Like [`find_in`](Self::find_in) for a string (a URL, say).
+    pub fn find_text_in(&self, path: &str, needle: &str) -> Option<(usize, usize)> {
         let start = self.nodes.get(path)?.index();
         // Marker indices count characters, not bytes.
         let byte_start = self.source.char_indices().nth(start).map(|(b, _)| b)?;
