@@ -33,6 +33,18 @@ enum Command {
     /// Replace copy-paste artifacts (Kangxi radicals, vertical forms, invisible
     /// characters, trailing spaces); prints a diff unless --write
     Fix(FixArgs),
+    /// Write a synthetic but realistic document of N items to stdout (for benchmarks)
+    Sample(SampleArgs),
+}
+
+#[derive(Args)]
+struct SampleArgs {
+    /// How many items
+    #[arg(long, default_value_t = 38)]
+    items: usize,
+    /// The same seed always gives the same document
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 #[derive(Args)]
@@ -103,6 +115,7 @@ pub fn run() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Check(args) => check_cmd(args),
         Command::Fix(args) => fix(args),
+        Command::Sample(args) => sample(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -324,6 +337,19 @@ fn fix(args: FixArgs) -> Result<(), Error> {
         print!("{}", artifacts::unified_diff(&name, &text, &fixed));
     }
     Ok(())
+}
+
+fn sample(args: SampleArgs) -> Result<(), Error> {
+    use std::io::Write;
+    let text = disclosure_pdf::sample::generate(args.items, args.seed);
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::Io {
+            path: "standard output".into(),
+            action: "write the sample",
+            source,
+        })
 }
 
 fn check_cmd(args: CheckArgs) -> Result<(), Error> {

@@ -16,6 +16,7 @@ pub mod model;
 pub mod output;
 pub mod pdf;
 pub mod positions;
+pub mod sample;
 pub mod text;
 pub mod units;
 

@@ -5,17 +5,8 @@ mod common;
 
 use common::*;
 use std::fs;
-use std::path::Path;
 
 /// The names in `dir`, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 #[test]
 fn check_accepts_the_default_document() {

@@ -224,3 +224,13 @@ pub fn assert_code(o: &Output, code: i32) {
         stderr(o)
     );
 }
+
+/// The sorted file names in `dir`.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
