@@ -16,6 +16,9 @@ pub static DEFAULT_REGULAR: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Reg
 /// Bold face of the bundled default font.
 pub static DEFAULT_BOLD: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Bold.ttf");
 
+/// The largest font file read (CJK fonts run to 20 MB; collections more).
+pub const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Which of the document's two faces a piece of text is set in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FontStyle {
@@ -128,10 +131,22 @@ impl FontFace {
 
     /// Reads and parses a font file.
     pub fn from_path(path: &Path) -> Result<FontFace, FontError> {
-        let data = std::fs::read(path).map_err(|source| FontError::Read {
+        use std::io::Read;
+        let read_error = |source| FontError::Read {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        // Bounded read: a `fonts:` path may name anything, /dev/zero included.
+        let mut data = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_FONT_BYTES + 1).read_to_end(&mut data))
+            .map_err(read_error)?;
+        if data.len() as u64 > MAX_FONT_BYTES {
+            return Err(FontError::Parse {
+                name: path.display().to_string(),
+                reason: format!("larger than {} MB", MAX_FONT_BYTES / 1024 / 1024),
+            });
+        }
         FontFace::from_bytes(&path.display().to_string(), Cow::Owned(data))
     }
 
@@ -293,6 +308,12 @@ mod tests {
         let g = f.glyphs("葛\u{FE00}").unwrap();
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].text(), "葛\u{FE00}");
+    }
+
+    #[test]
+    fn endless_font_file_is_refused() {
+        let err = FontFace::from_path(Path::new("/dev/zero")).unwrap_err();
+        assert!(err.to_string().contains("larger than 64 MB"), "{err}");
     }
 
     #[test]
