@@ -176,7 +176,7 @@ fn build(args: BuildArgs) -> Result<(), Error> {
     let results: Vec<Result<Summary, Error>> = if args.inputs.len() == 1 {
         vec![job(&args.inputs[0])]
     } else {
-        parallel_map(&args.inputs, job)
+        disclosure_pdf::parallel::map(&args.inputs, job)
     };
     let mut failed = 0;
     for result in &results {
@@ -256,33 +256,6 @@ fn build_one(
         warnings: built.warnings.iter().map(|w| w.render(&file)).collect(),
         milliseconds: start.elapsed().as_secs_f64() * 1000.0,
     })
-}
-
-/// Runs `f` over `items` on all cores, keeping the order of the results.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    let slots = std::sync::Mutex::new(&mut results);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    let r = f(item);
-                    slots.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
-                }
-            });
-        }
-    });
-    // Every index below items.len() was taken by exactly one worker.
-    results
-        .into_iter()
-        .map(|r| r.expect("every item was built"))
-        .collect()
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {

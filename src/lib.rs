@@ -14,6 +14,7 @@ pub mod layout;
 pub mod markup;
 pub mod model;
 pub mod output;
+pub mod parallel;
 pub mod pdf;
 pub mod positions;
 pub mod sample;

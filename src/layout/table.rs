@@ -146,11 +146,23 @@ impl<'a> Table<'a> {
             .fold(Pt::ZERO, Pt::max)
             + style.cell_pad_y * 2.0;
 
-        let mut rows = Vec::new();
-        for (ci, category) in doc.categories.iter().enumerate() {
-            for item in &category.items {
-                rows.push(Row::prepare(item, ci, fonts, style, &body, &phrases)?);
-            }
+        // Rows are independent until pagination: set them on all cores.
+        let items: Vec<(usize, &Item)> = doc
+            .categories
+            .iter()
+            .enumerate()
+            .flat_map(|(ci, c)| c.items.iter().map(move |i| (ci, i)))
+            .collect();
+        let chunks: Vec<&[(usize, &Item)]> = items.chunks(64).collect();
+        let prepared = crate::parallel::map(&chunks, |chunk| {
+            chunk
+                .iter()
+                .map(|(ci, item)| Row::prepare(item, *ci, fonts, style, &body, &phrases))
+                .collect::<Result<Vec<Row>, LayoutError>>()
+        });
+        let mut rows = Vec::with_capacity(items.len());
+        for chunk in prepared {
+            rows.extend(chunk?);
         }
         Ok(Table {
             style,

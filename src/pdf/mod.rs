@@ -129,10 +129,16 @@ fn embed_fonts(
         }
     }
     let mut out = BTreeMap::new();
-    for (style, glyphs) in used {
+    // The two faces subset independently; do them side by side.
+    let used: Vec<(FontStyle, BTreeMap<u16, String>)> = used.into_iter().collect();
+    let subsets = crate::parallel::map(&used, |(style, glyphs)| {
+        let face = fonts.face(*style);
+        subset_font(face.data(), glyphs)
+            .map_err(|e| PdfError(format!("subsetting {}: {e}", face.name())))
+    });
+    for ((style, _), sub) in used.iter().zip(subsets) {
+        let (style, sub) = (*style, sub?);
         let face = fonts.face(style);
-        let sub = subset_font(face.data(), &glyphs)
-            .map_err(|e| PdfError(format!("subsetting {}: {e}", face.name())))?;
         let mut warnings = Vec::new();
         let mut parsed = ParsedFont::from_bytes(&sub.bytes, 0, &mut warnings)
             .ok_or_else(|| PdfError(format!("the subset of {} does not parse", face.name())))?;
@@ -306,24 +312,28 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
 /// which took 12 ms of a 25 ms build for 0.5% smaller output.
 fn compress_streams(doc: &mut lopdf::Document) {
     use std::io::Write;
-    for object in doc.objects.values_mut() {
-        let lopdf::Object::Stream(stream) = object else {
-            continue;
-        };
-        if !stream.allows_compression || stream.dict.has(b"Filter") {
-            continue;
-        }
+    let mut streams: Vec<&mut lopdf::Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            lopdf::Object::Stream(s) if s.allows_compression && !s.dict.has(b"Filter") => Some(s),
+            _ => None,
+        })
+        .collect();
+    let deflate = |content: &[u8]| -> Option<Vec<u8>> {
         let mut encoder = flate2::write::ZlibEncoder::new(
-            Vec::with_capacity(stream.content.len() / 2),
+            Vec::with_capacity(content.len() / 2),
             flate2::Compression::new(6),
         );
-        // Writing into a Vec cannot fail.
-        if encoder.write_all(&stream.content).is_err() {
-            continue;
-        }
-        if let Ok(compressed) = encoder.finish()
-            && compressed.len() < stream.content.len()
-        {
+        encoder.write_all(content).ok()?;
+        encoder.finish().ok().filter(|c| c.len() < content.len())
+    };
+    // Streams are independent: deflate them on all cores (the font programs are the
+    // big ones, so they go first into the queue).
+    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
+    let packed = crate::parallel::map(&streams, |s| deflate(&s.content));
+    for (stream, packed) in streams.into_iter().zip(packed) {
+        if let Some(compressed) = packed {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content(compressed);
         }
