@@ -203,12 +203,14 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic
         }
     }
     check_revisions(doc, pos, &mut out);
-    for field in text_fields(doc) {
-        check_urls(&field, pos, &mut out);
-        check_whitespace(&field, pos, &mut out);
+    let fields = text_fields(doc);
+    for field in &fields {
+        check_urls(field, pos, &mut out);
+        check_whitespace(field, pos, &mut out);
     }
-    out.extend(coverage(doc, fonts, pos));
-    out.extend(artifact_warnings(doc, fonts, pos));
+    let undrawable = undrawable(&fields, fonts);
+    out.extend(coverage(&fields, &undrawable, pos));
+    out.extend(artifact_warnings(&fields, &undrawable, pos));
     out.extend(warnings);
     out
 }
@@ -273,12 +275,21 @@ fn check_whitespace(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
 
 /// One warning per artifact character and field, for characters the fonts can draw
 /// (those they cannot are errors from `coverage`, which names the fix too).
-fn artifact_warnings(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic> {
+fn artifact_warnings(
+    fields: &[Field],
+    undrawable: &HashSet<char>,
+    pos: &Positions,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for field in text_fields(doc) {
+    for field in fields {
         let mut seen = HashSet::new();
         for c in field.text.chars() {
-            if !seen.insert(c) || !drawable(fonts, c) {
+            if c.is_ascii_graphic()
+                || c == ' '
+                || c == '\n'
+                || undrawable.contains(&c)
+                || !seen.insert(c)
+            {
                 continue;
             }
             if let Some(a) = crate::artifacts::artifact(c) {
@@ -298,9 +309,18 @@ fn artifact_warnings(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Di
     out
 }
 
-/// Whether both faces draw `c` (sub-headings are bold, the rest regular).
-fn drawable(fonts: &FontSet, c: char) -> bool {
-    fonts.regular.covers(c) && fonts.bold.covers(c)
+/// The characters of `fields` that one of the faces cannot draw (sub-headings are
+/// bold, the rest regular: a character must be in both). Each distinct character
+/// is looked up once.
+fn undrawable(fields: &[Field], fonts: &FontSet) -> HashSet<char> {
+    let mut distinct = HashSet::new();
+    for field in fields {
+        distinct.extend(field.text.chars());
+    }
+    distinct
+        .into_iter()
+        .filter(|&c| c != '\n' && c != '\r' && !(fonts.regular.covers(c) && fonts.bold.covers(c)))
+        .collect()
 }
 
 /// The revision history must run oldest to newest, without repeated versions, and
@@ -362,17 +382,20 @@ fn check_revisions(doc: &Document, pos: &Positions, out: &mut Vec<Diagnostic>) {
 
 /// One error per character the fonts cannot draw, at its first occurrence and
 /// naming every place it occurs.
-pub fn coverage(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic> {
-    let mut missing: BTreeMap<char, Vec<Field>> = BTreeMap::new();
-    for field in text_fields(doc) {
-        // Sub-headings are bold, the rest regular: a character must be in both.
-        let bad: HashSet<char> = field
-            .text
-            .chars()
-            .filter(|&c| c != '\n' && c != '\r' && !drawable(fonts, c))
-            .collect();
-        for c in bad {
-            missing.entry(c).or_default().push(field.clone());
+pub fn coverage(fields: &[Field], undrawable: &HashSet<char>, pos: &Positions) -> Vec<Diagnostic> {
+    let mut missing: BTreeMap<char, Vec<&Field>> = BTreeMap::new();
+    if !undrawable.is_empty() {
+        for field in fields {
+            let mut bad: Vec<char> = field
+                .text
+                .chars()
+                .filter(|c| undrawable.contains(c))
+                .collect();
+            bad.sort_unstable();
+            bad.dedup();
+            for c in bad {
+                missing.entry(c).or_default().push(field);
+            }
         }
     }
     missing

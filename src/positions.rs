@@ -8,9 +8,11 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 /// Positions (1-based line and column, and byte offset) of the YAML nodes by path.
+/// The map is built on first use: a valid document never needs it, and the second
+/// parse costs about as much as the first.
 #[derive(Debug, Default)]
 pub struct Positions {
-    nodes: HashMap<String, Marker>,
+    nodes: std::sync::OnceLock<HashMap<String, Marker>>,
     source: String,
 }
 
@@ -18,18 +20,24 @@ impl Positions {
     /// Reads the positions of `source`. A file that does not parse gives an empty map
     /// (serde_yaml reports its syntax errors with positions of its own).
     pub fn of(source: &str) -> Positions {
-        let mut walker = Walker::default();
-        let mut parser = Parser::new_from_str(source);
-        let _ = parser.load(&mut walker, false);
         Positions {
-            nodes: walker.nodes,
+            nodes: std::sync::OnceLock::new(),
             source: source.to_string(),
         }
     }
 
+    fn nodes(&self) -> &HashMap<String, Marker> {
+        self.nodes.get_or_init(|| {
+            let mut walker = Walker::default();
+            let mut parser = Parser::new_from_str(&self.source);
+            let _ = parser.load(&mut walker, false);
+            walker.nodes
+        })
+    }
+
     /// Line and column of the node at `path` (a value, or `path.key` for its key).
     pub fn get(&self, path: &str) -> Option<(usize, usize)> {
-        self.nodes.get(path).map(|m| (m.line(), m.col() + 1))
+        self.nodes().get(path).map(|m| (m.line(), m.col() + 1))
     }
 
     /// Line and column of the first `needle` at or after the start of the node at
@@ -40,7 +48,7 @@ impl Positions {
 
     /// Like [`find_in`](Self::find_in) for a string (a URL, say).
     pub fn find_text_in(&self, path: &str, needle: &str) -> Option<(usize, usize)> {
-        let start = self.nodes.get(path)?.index();
+        let start = self.nodes().get(path)?.index();
         // Marker indices count characters, not bytes.
         let byte_start = self.source.char_indices().nth(start).map(|(b, _)| b)?;
         let at = self.source[byte_start..].find(needle)? + byte_start;
