@@ -7,6 +7,7 @@
 
 pub mod block;
 pub mod document;
+pub mod grid;
 pub mod revisions;
 pub mod style;
 pub mod table;

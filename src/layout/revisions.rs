@@ -7,7 +7,7 @@
 use super::block::{self, BlockLine, TextSpec, layout_text, place_lines};
 use super::document::{Flow, align_center};
 use super::style::{Phrases, Style};
-use super::{Anchor, Color, Element, LayoutError, Rect};
+use super::{Anchor, Color, LayoutError, grid};
 use crate::model::{Date, Document};
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
 use crate::units::Pt;
@@ -122,7 +122,6 @@ pub fn layout_revisions(
 /// The grid of one page: where it starts and the bottom of each row.
 struct Grid {
     top: Pt,
-    header_bottom: Pt,
     y: Pt,
     rows: Vec<Pt>,
 }
@@ -136,23 +135,9 @@ impl Grid {
         edges: &[Pt; 4],
     ) -> Grid {
         let top = flow.y;
-        let out = flow.elements();
-        out.push(Element::Fill {
-            rect: Rect {
-                x: edges[0],
-                y: top,
-                width: edges[3] - edges[0],
-                height: header_h,
-            },
-            color: style.header_fill,
-        });
-        for (c, lines) in header.iter().enumerate() {
-            let y = top + (header_h - block::height(lines)) / 2.0;
-            place_lines(lines, edges[c] + style.cell_pad_x, y, out);
-        }
+        grid::header_row(flow.elements(), style, edges, top, header_h, header);
         Grid {
             top,
-            header_bottom: top + header_h,
             y: top + header_h,
             rows: Vec::new(),
         }
@@ -160,29 +145,17 @@ impl Grid {
 
     fn finish(&self, flow: &mut Flow, style: &Style, edges: &[Pt; 4]) {
         let bottom = self.y;
-        let rule = |from: (Pt, Pt), to: (Pt, Pt), width: Pt| Element::Rule {
-            from,
-            to,
-            width,
-            color: style.grid_color,
-        };
         let out = flow.elements();
-        let inner_rows = self.rows.iter().take(self.rows.len().saturating_sub(1));
-        for y in std::iter::once(&self.header_bottom).chain(inner_rows) {
-            out.push(rule((edges[0], *y), (edges[3], *y), style.grid_width));
+        // Rules between rows; the header row's and the frame come from `grid`.
+        for y in self.rows.iter().take(self.rows.len().saturating_sub(1)) {
+            out.push(grid::rule(
+                style,
+                (edges[0], *y),
+                (edges[3], *y),
+                style.grid_width,
+            ));
         }
-        for x in &edges[1..3] {
-            out.push(rule((*x, self.top), (*x, bottom), style.grid_width));
-        }
-        let c = [
-            (edges[0], self.top),
-            (edges[3], self.top),
-            (edges[3], bottom),
-            (edges[0], bottom),
-        ];
-        for k in 0..4 {
-            out.push(rule(c[k], c[(k + 1) % 4], style.frame_width));
-        }
+        grid::columns_and_frame(out, style, edges, self.top, bottom);
         flow.y = bottom;
     }
 }

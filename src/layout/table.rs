@@ -15,7 +15,7 @@ use std::ops::Range;
 use super::block::{self, BlockLine, TextSpec, layout_balanced, layout_text, place_lines};
 use super::document::{Flow, align_center};
 use super::style::{Phrases, Style};
-use super::{Anchor, Element, LayoutError, Rect};
+use super::{Anchor, LayoutError, grid};
 use crate::model::{Document, Item};
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
 use crate::units::Pt;
@@ -413,28 +413,9 @@ impl PageState {
         let e = s.column_edges();
         let out = flow.elements();
         let (px, py) = (s.cell_pad_x, s.cell_pad_y);
-        let header_bottom = self.top + t.header_height;
 
-        out.push(Element::Fill {
-            rect: Rect {
-                x: e[0],
-                y: self.top,
-                width: e[4] - e[0],
-                height: t.header_height,
-            },
-            color: s.header_fill,
-        });
-        for (col, lines) in t.header.iter().enumerate() {
-            let y = self.top + (t.header_height - block::height(lines)) / 2.0;
-            place_lines(lines, e[col] + px, y, out);
-        }
-
-        let rule = |from: (Pt, Pt), to: (Pt, Pt), width: Pt| Element::Rule {
-            from,
-            to,
-            width,
-            color: s.grid_color,
-        };
+        grid::header_row(out, s, &e, self.top, t.header_height, &t.header);
+        let rule = |from, to, width| grid::rule(s, from, to, width);
         for part in &self.parts {
             let row = &t.rows[part.row];
             place_lines(&row.no, e[1] + px, part.y + py, out);
@@ -466,24 +447,6 @@ impl PageState {
             let y = seg.y + (seg.height - block::height(&t.labels[seg.category])) / 2.0;
             place_lines(&t.labels[seg.category], e[0] + px, y, out);
         }
-        let table_bottom = self.y;
-        out.push(rule(
-            (e[0], header_bottom),
-            (e[4], header_bottom),
-            s.grid_width,
-        ));
-        for x in &e[1..4] {
-            out.push(rule((*x, self.top), (*x, table_bottom), s.grid_width));
-        }
-        // The frame, drawn last so its heavier lines sit on top of the joins.
-        let corners = [
-            (e[0], self.top),
-            (e[4], self.top),
-            (e[4], table_bottom),
-            (e[0], table_bottom),
-        ];
-        for k in 0..4 {
-            out.push(rule(corners[k], corners[(k + 1) % 4], s.frame_width));
-        }
+        grid::columns_and_frame(out, s, &e, self.top, self.y);
     }
 }
