@@ -97,12 +97,12 @@ fn a_10_mb_file_is_read_and_a_larger_one_refused() {
     );
     t.write(
         "big.yaml",
-        &format!("{MINIMAL}# {}\n", "x".repeat(17 * 1024 * 1024)),
+        &format!("{MINIMAL}# {}\n", "x".repeat(65 * 1024 * 1024)),
     );
     let o = run_bounded(&t, &["build", "big.yaml", "-o", "big.pdf"], LIMIT);
     assert_code(&o, 1);
     assert!(
-        stderr(&o).contains("at most 16 MB is read"),
+        stderr(&o).contains("at most 64 MB is read"),
         "{}",
         stderr(&o)
     );
