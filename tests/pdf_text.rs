@@ -117,3 +117,13 @@ fn fonts_are_embedded_subsets_with_tagged_names() {
     }
     assert!(pdf.len() < 300_000, "{} bytes", pdf.len());
 }
+
+#[test]
+fn variation_selectors_and_latin_spacing_survive_the_text_layer() {
+    // Two ways of writing a run: glyph by glyph (the selector has no glyph of its
+    // own and rides on 葛) and as plain text with 和欧間 offsets.
+    let yaml = common::MINIMAL.replace("content: 本文", "content: 葛\u{E0100}飾区のSalesforce環境");
+    let pdf = common::build_yaml(&yaml);
+    let all: String = drawn_text(&pdf).into_iter().map(|d| d.text).collect();
+    assert!(all.contains("葛\u{E0100}飾区のSalesforce環境"), "{all}");
+}

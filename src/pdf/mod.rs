@@ -270,20 +270,8 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
             TextMatrix::Raw([cos, sin, -sin, cos, p.x.0, p.y.0])
         };
         ops.push(Op::SetTextMatrix { matrix });
-        // TJ offsets are subtracted from the pen position: the space before glyph
-        // i+1 is written as a negative offset after glyph i.
-        let glyphs = run
-            .glyphs
-            .iter()
-            .enumerate()
-            .map(|(i, g)| Codepoint {
-                gid: font.gids.get(&g.gid).copied().unwrap_or(0),
-                offset: -(run.space_before.get(i + 1).copied().unwrap_or(0) as f32),
-                cid: Some(g.text()),
-            })
-            .collect();
         ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(glyphs)],
+            items: show_items(run, font),
         });
     }
     ops.push(Op::EndTextSection);
@@ -306,6 +294,40 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
         printpdf::Mm(page.height.0 * 25.4 / 72.0),
         ops,
     )
+}
+
+/// The TJ items of a run. TJ offsets are subtracted from the pen position, so the
+/// space before a glyph (和欧間) is a negative offset.
+///
+/// Plain runs go as text: printpdf maps each character through the subset's cmap and
+/// builds ToUnicode from the characters themselves, one string per run rather than
+/// one object per glyph. A run with characters that have no glyph of their own
+/// (variation selectors) goes glyph by glyph, each glyph carrying its full text.
+fn show_items(run: &crate::layout::TextRun, font: &Embedded) -> Vec<TextItem> {
+    if run.glyphs.iter().any(|g| g.trailing.is_some()) {
+        let glyphs = run
+            .glyphs
+            .iter()
+            .enumerate()
+            .map(|(i, g)| Codepoint {
+                gid: font.gids.get(&g.gid).copied().unwrap_or(0),
+                offset: -(run.space_before.get(i + 1).copied().unwrap_or(0) as f32),
+                cid: Some(g.text()),
+            })
+            .collect();
+        return vec![TextItem::GlyphIds(glyphs)];
+    }
+    let mut items = Vec::new();
+    let mut text = String::with_capacity(run.glyphs.len() * 3);
+    for (g, &space) in run.glyphs.iter().zip(&run.space_before) {
+        if space != 0 && !text.is_empty() {
+            items.push(TextItem::Text(std::mem::take(&mut text)));
+            items.push(TextItem::Offset(-(space as f32)));
+        }
+        text.push(g.ch);
+    }
+    items.push(TextItem::Text(text));
+    items
 }
 
 /// Deflates every uncompressed stream at level 6. lopdf's own `compress` uses level 9,
