@@ -35,6 +35,15 @@ struct Row {
 }
 
 impl Row {
+    /// The title cell of the first part, or of a continuation.
+    fn title_lines(&self, first: bool) -> &[BlockLine] {
+        if first || self.continued_title.is_empty() {
+            &self.title
+        } else {
+            &self.continued_title
+        }
+    }
+
     /// Height of content lines `r` set together (the first line's gap dropped).
     fn content_height(&self, r: &Range<usize>) -> Pt {
         if r.is_empty() {
@@ -195,11 +204,7 @@ impl<'a> Table<'a> {
                         y: page.y,
                     });
                 }
-                let title_h = block::height(if first {
-                    &row.title
-                } else {
-                    &row.continued_title
-                });
+                let title_h = block::height(row.title_lines(first));
                 let fixed_h = title_h.max(block::height(&row.no));
                 let need = |r: &Range<usize>| pad2 + fixed_h.max(row.content_height(r));
                 let room = page.bottom - page.y;
@@ -284,7 +289,6 @@ impl Row {
                 .map_err(missing(place("title")))
         };
         let mut title = title_lines(&item.title)?;
-        let continued_title = title_lines(&format!("{}{}", item.title, phrases.continued))?;
         if let Some(control) = &item.control {
             let small = TextSpec {
                 size: style.control_size,
@@ -299,6 +303,13 @@ impl Row {
             title.extend(lines);
         }
         let content = set(&item.content, style.content_width(), body, "content")?;
+        // Only a row with lines to spare on both sides of a page break is ever split;
+        // the others never show a continued title, so it is not set for them.
+        let continued_title = if content.len() >= 2 * style.min_split_lines {
+            title_lines(&format!("{}{}", item.title, phrases.continued))?
+        } else {
+            Vec::new()
+        };
         // top[i]: everything above line i, its own gap excluded (see content_height).
         let mut top = Vec::with_capacity(content.len() + 1);
         let mut y = Pt::ZERO;
@@ -419,11 +430,7 @@ impl PageState {
         for part in &self.parts {
             let row = &t.rows[part.row];
             place_lines(&row.no, e[1] + px, part.y + py, out);
-            let title = if part.first {
-                &row.title
-            } else {
-                &row.continued_title
-            };
+            let title = row.title_lines(part.first);
             place_lines(title, e[2] + px, part.y + py, out);
             place_lines(
                 &row.content[part.lines.clone()],
