@@ -8,7 +8,7 @@
 //!   the cell padding (ぶら下げ, "pull") when it would just overflow;
 //! * URLs (and other marked spans) are single words: no break inside them;
 //! * a word wider than the line is broken at grapheme boundaries, preferring the spot
-//!   after a URL delimiter (`/ ? & = . _ -`);
+//!   after a URL delimiter (`/ ? & = _`, then `. -`);
 //! * a quarter em is added between Japanese and adjacent Latin letters or digits
 //!   where the source has no space (和欧間アキ), but never at a line edge.
 //!
@@ -190,11 +190,15 @@ impl Shaped {
                     .find(|&i| self.cluster_start[i])
                     .unwrap_or(self.glyphs.len())
             });
-        let earliest = start + (boundary - start) * 3 / 5;
-        (earliest.max(start + 1)..boundary)
-            .rev()
-            .find(|&i| self.cluster_start[i] && "/?&=._-".contains(self.glyphs[i - 1].ch))
-            .unwrap_or(boundary)
+        let earliest = (start + (boundary - start) * 3 / 5).max(start + 1);
+        // Path and query separators first; a dot or hyphen only when there is none
+        // (breaking after `.` can strand a lone `htm`).
+        let after = |delims: &str| {
+            (earliest..boundary)
+                .rev()
+                .find(|&i| self.cluster_start[i] && delims.contains(self.glyphs[i - 1].ch))
+        };
+        after("/?&=_").or_else(|| after(".-")).unwrap_or(boundary)
     }
 }
 
@@ -297,7 +301,7 @@ mod tests {
             .iter()
             .map(|g| g.ch)
             .collect();
-        assert!("/?&=._-".contains(first.chars().last().unwrap()), "{first}");
+        assert!("/?&=_".contains(first.chars().last().unwrap()), "{first}");
         let joined: String = ls
             .iter()
             .flat_map(|l| s.glyphs[l.glyphs.clone()].iter().map(|g| g.ch))
