@@ -26,6 +26,29 @@ pub struct TextSpec {
     pub keep_words: bool,
 }
 
+impl TextSpec {
+    /// Body text in table cells, and the bold of labels and sub-headings (which keeps
+    /// katakana words whole).
+    pub fn cells(style: &super::Style) -> (TextSpec, TextSpec) {
+        let body = TextSpec {
+            size: style.body_size,
+            line_height: style.line_height,
+            paragraph_gap: style.paragraph_gap,
+            style: FontStyle::Regular,
+            color: Color::BLACK,
+            link_color: style.link_color,
+            hang: style.cell_pad_x,
+            keep_words: false,
+        };
+        let bold = TextSpec {
+            style: FontStyle::Bold,
+            keep_words: true,
+            ..body
+        };
+        (body, bold)
+    }
+}
+
 /// One output line of a block.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BlockLine {

@@ -7,9 +7,9 @@
 use super::block::{self, BlockLine, TextSpec, layout_text, place_lines};
 use super::document::{Flow, align_center};
 use super::style::{Phrases, Style};
-use super::{Anchor, Color, LayoutError, grid};
+use super::{Anchor, LayoutError, grid};
 use crate::model::{Date, Document};
-use crate::text::font::{FontSet, FontStyle, MissingGlyph};
+use crate::text::font::{FontSet, MissingGlyph};
 use crate::units::Pt;
 
 /// Lays out the revision history after what the flow holds; returns where its
@@ -24,21 +24,7 @@ pub fn layout_revisions(
     if doc.revisions.is_empty() {
         return Ok(None);
     }
-    let body = TextSpec {
-        size: style.body_size,
-        line_height: style.line_height,
-        paragraph_gap: style.paragraph_gap,
-        style: FontStyle::Regular,
-        color: Color::BLACK,
-        link_color: style.link_color,
-        hang: style.cell_pad_x,
-        keep_words: false,
-    };
-    let bold = TextSpec {
-        style: FontStyle::Bold,
-        keep_words: true,
-        ..body
-    };
+    let (body, bold) = TextSpec::cells(style);
     let (px, py) = (style.cell_pad_x, style.cell_pad_y);
     let x0 = style.margin_x;
     let edges = [x0, x0 + Pt(70.0), x0 + Pt(180.0), x0 + style.table_width()];

@@ -17,7 +17,7 @@ use super::document::{Flow, align_center};
 use super::style::{Phrases, Style};
 use super::{Anchor, LayoutError, grid};
 use crate::model::{Document, Item};
-use crate::text::font::{FontSet, FontStyle, MissingGlyph};
+use crate::text::font::{FontSet, MissingGlyph};
 use crate::units::Pt;
 
 /// An item's cells, set once.
@@ -103,21 +103,7 @@ impl<'a> Table<'a> {
         style: &'a Style,
     ) -> Result<Table<'a>, LayoutError> {
         let phrases = Phrases::for_language(&doc.document.language);
-        let body = TextSpec {
-            size: style.body_size,
-            line_height: style.line_height,
-            paragraph_gap: style.paragraph_gap,
-            style: FontStyle::Regular,
-            color: super::Color::BLACK,
-            link_color: style.link_color,
-            hang: style.cell_pad_x,
-            keep_words: false,
-        };
-        let bold = TextSpec {
-            style: FontStyle::Bold,
-            keep_words: true,
-            ..body
-        };
+        let (body, bold) = TextSpec::cells(style);
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
 
         let cell = |text: &str, width: Pt, spec: &TextSpec, place: &dyn Fn() -> String| {
