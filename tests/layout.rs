@@ -1,24 +1,16 @@
 //! Table layout and pagination, checked on the laid-out pages (no PDF involved).
 
+mod common;
+
 use disclosure_pdf::layout::{Element, Orientation, Page, Style, layout_document};
 use disclosure_pdf::model::Document;
 use disclosure_pdf::text::font::FontSet;
 use disclosure_pdf::text::linebreak::NO_LINE_START;
 
+/// The minimal document's facts with the given `categories:` body.
 fn yaml(items: &str) -> String {
-    format!(
-        r#"
-document:
-  id: demo
-  title: 情報開示
-  issuer: 株式会社サンプル
-  service: サンプル
-  version: "1.0"
-  date: 2026-11-25
-categories:
-{items}
-"#
-    )
+    let head = common::MINIMAL.split("categories:").next().unwrap();
+    format!("{head}categories:\n{items}\n")
 }
 
 fn lay_out(text: &str) -> (Vec<Page>, Style) {

@@ -55,7 +55,7 @@ pub fn finish(doc: &mut Document, layout: &Layout, meta: &Metadata) {
         }
     }
     fix_info(doc);
-    fix_annotations(doc);
+    fix_annotations(doc, &page_ids);
     // Object streams need 1.5; PDF/A-2 is based on 1.7.
     doc.version = "1.7".to_string();
 }
@@ -72,21 +72,9 @@ fn fix_info(doc: &mut Document) {
 }
 
 /// Link annotations get the Print flag (PDF/A requires it; it is right anyway).
-fn fix_annotations(doc: &mut Document) {
-    for obj in doc.objects.values_mut() {
-        let dict = match obj {
-            Object::Dictionary(d) => d,
-            _ => continue,
-        };
-        let is_annot =
-            dict.get(b"Type").and_then(Object::as_name).ok() == Some(b"Annot".as_slice());
-        if is_annot {
-            dict.set("F", 4);
-        }
-    }
-    // printpdf writes annotations inline in the page's /Annots array.
-    let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
-    for id in page_ids {
+/// printpdf writes them inline in each page's /Annots array.
+fn fix_annotations(doc: &mut Document, pages: &[ObjectId]) {
+    for &id in pages {
         if let Ok(Object::Dictionary(page)) = doc.get_object_mut(id)
             && let Ok(Object::Array(annots)) = page.get_mut(b"Annots")
         {
