@@ -3,7 +3,9 @@
 //! PDF viewers rasterise embedded fonts without running TrueType bytecode (or with
 //! their own auto-hinter), so the per-glyph instructions only add bytes: in BIZ
 //! UDPGothic they are about a third of the glyph data. The outlines are copied
-//! untouched, so the text renders identically. Anything unexpected in the font
+//! untouched, so the text renders identically. The font-wide programs (`fpgm`,
+//! `prep`) and their data (`cvt `) go too, and `loca` uses short offsets when the
+//! glyph data is small enough. Anything unexpected in the font
 //! leaves it as it was rather than risk a broken program.
 
 /// `font` without glyph instructions, or `None` if it is not a plain `glyf` TrueType.
@@ -26,26 +28,39 @@ pub fn strip_instructions(font: &[u8]) -> Option<Vec<u8>> {
         })
     };
 
+    let mut starts: Vec<usize> = Vec::with_capacity(num_glyphs);
     let mut new_glyf = Vec::with_capacity(glyf.len());
-    let mut new_loca = Vec::with_capacity((num_glyphs + 1) * 4);
     for i in 0..num_glyphs {
-        new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
         let (start, end) = (offset(i)?, offset(i + 1)?);
         let glyph = glyf.get(start..end)?;
+        let at = new_glyf.len();
         if !glyph.is_empty() {
             strip_glyph(glyph, &mut new_glyf)?;
-            while new_glyf.len() % 4 != 0 {
+            // Even offsets, as the short loca format needs.
+            if new_glyf.len() % 2 != 0 {
                 new_glyf.push(0);
             }
         }
+        starts.push(at);
     }
-    new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
+    // Short offsets (half the size) whenever the glyph data allows them.
+    let short = new_glyf.len() <= 2 * usize::from(u16::MAX);
+    let mut new_loca = Vec::with_capacity((num_glyphs + 1) * 4);
+    for at in starts.into_iter().chain([new_glyf.len()]) {
+        if short {
+            new_loca.extend_from_slice(&((at / 2) as u16).to_be_bytes());
+        } else {
+            new_loca.extend_from_slice(&(at as u32).to_be_bytes());
+        }
+    }
 
     let mut new_head = head.to_vec();
-    new_head[50..52].copy_from_slice(&1u16.to_be_bytes()); // long loca offsets
+    new_head[50..52].copy_from_slice(&u16::from(!short).to_be_bytes()); // indexToLocFormat
     new_head[8..12].copy_from_slice(&[0; 4]); // checkSumAdjustment, set below
     let mut out_tables: Vec<([u8; 4], Vec<u8>)> = tables
         .iter()
+        // The font-wide hinting programs and their data go with the glyphs' own.
+        .filter(|(tag, _)| !matches!(tag, b"cvt " | b"fpgm" | b"prep"))
         .map(|(tag, data)| {
             let data = match tag {
                 b"head" => new_head.clone(),

@@ -1,26 +1,27 @@
-//! PDF writing: turns laid-out [`Page`]s into PDF bytes with printpdf.
+//! PDF writing: turns laid-out [`Page`]s into PDF bytes.
 //!
-//! Text is written as glyph ids of our own font subsets (Identity-H), each glyph
-//! carrying the exact source characters it stands for; printpdf builds the
-//! ToUnicode CMap from those, so copying text out of the PDF gives back what the
-//! YAML said, never the font's idea of it (a font that draws 用 and the Kangxi
-//! radical ⽤ with one glyph would otherwise turn one into the other on copy).
+//! - `subset`: font subsets of the glyphs used (with `subsetter`), without hinting;
+//! - `content`: page content streams, written directly as operators;
+//! - `fonts`: the font objects, with widths and a ToUnicode map from the source text;
+//! - `catalog`: outline, XMP, PDF/A output intent and the content-derived `/ID`;
+//! - printpdf builds the document around these and lopdf writes the file.
 
 mod catalog;
+mod content;
+mod fonts;
 mod hinting;
 mod icc;
 mod subset;
 
-use std::collections::{BTreeMap, HashMap};
-
+use lopdf::{Dictionary, Object, ObjectId};
 use printpdf::{
-    Actions, BorderArray, Codepoint, ColorArray, FontId, LinkAnnotation, Op, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, TextItem, TextMatrix,
+    Actions, BorderArray, ColorArray, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions,
 };
 
-use crate::layout::{Color, Element, Layout, Page, Rect};
-use crate::text::font::{FontSet, FontStyle};
-use crate::units::Pt;
+use crate::layout::{Element, Layout, Page};
+use crate::text::font::FontSet;
+use content::FontRef;
+use fonts::GlyphUse;
 
 pub use subset::{Subset, subset_font};
 
@@ -55,7 +56,13 @@ impl std::error::Error for PdfError {}
 pub const PRODUCER: &str = concat!("disclosure-pdf ", env!("CARGO_PKG_VERSION"));
 
 /// Writes `pages` as a PDF. `lap` is called with a phase name as each phase ends
-/// (font subsetting, page content, serialisation), for `--timings`.
+/// (font subsetting, page content, PDF objects, compression, serialisation), for
+/// `--timings`.
+///
+/// The work is split between us and printpdf by cost: we subset the fonts, write
+/// the page content streams and the font objects (the parts that grow with the
+/// text); printpdf builds the document around them (catalogue, page tree, link
+/// annotations, Info), and lopdf serialises it.
 pub fn write(
     layout: &Layout,
     fonts: &FontSet,
@@ -63,12 +70,32 @@ pub fn write(
     lap: &mut dyn FnMut(&'static str),
 ) -> Result<Vec<u8>, PdfError> {
     let pages = &layout.pages;
-    let mut doc = PdfDocument::new(&meta.title);
-    let embedded = embed_fonts(&mut doc, pages, fonts)?;
+    let uses = GlyphUse::collect(pages);
+    let subsets = fonts::subset_all(&uses, fonts)?;
     lap("subset fonts");
 
-    doc.pages = pages.iter().map(|p| page_ops(p, &embedded)).collect();
+    let refs: Vec<FontRef<'_>> = uses
+        .iter()
+        .zip(&subsets)
+        .map(|(u, s)| FontRef {
+            style: u.style,
+            resource: fonts::resource_name(u.style),
+            gids: &s.gids,
+        })
+        .collect();
+    // Pages are independent: write and deflate them on all cores.
+    let contents = crate::parallel::map(pages, |p| {
+        let raw = content::page_content(p, &refs);
+        match deflate(&raw) {
+            Some(packed) => (packed, true),
+            None => (raw, false),
+        }
+    });
+    drop(refs);
+    lap("page content");
 
+    let mut doc = PdfDocument::new(&meta.title);
+    doc.pages = pages.iter().map(page_skeleton).collect();
     let info = &mut doc.metadata.info;
     info.author = meta.author.clone();
     info.subject = meta.subject.clone();
@@ -80,21 +107,26 @@ pub fn write(
     info.creation_date = date;
     info.modification_date = date;
     info.metadata_date = date;
-
-    let mut warnings = Vec::new();
     let opts = PdfSaveOptions {
         optimize: true,
         subset_fonts: false, // done by us, see `subset`
         secure: true,
         image_optimization: None,
     };
-    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    let mut lo = doc.to_lopdf_document(&opts, &mut Vec::new());
+    let mut font_dict = Dictionary::new();
+    for (u, sub) in uses.iter().zip(subsets) {
+        let id = fonts::add_font(&mut lo, fonts.face(u.style), u, sub);
+        font_dict.set(fonts::resource_name(u.style), id);
+    }
+    install_pages(&mut lo, contents, font_dict)?;
     lap("pdf objects");
+
     catalog::finish(&mut lo, layout, meta);
     compress_streams(&mut lo);
     lap("compress");
-    catalog::set_document_id(&mut lo);
-    lap("document id");
+
+    catalog::set_document_id(&mut lo, &ID_PLACEHOLDER);
     let mut out = Vec::new();
     // Object streams (PDF 1.5) deflate the dictionaries too: the outline, fonts'
     // /W arrays and page dictionaries are a tenth of the file otherwise.
@@ -106,189 +138,41 @@ pub fn write(
     lo.save_with_options(&mut out, options)
         .map_err(|e| PdfError(e.to_string()))?;
     lap("serialise");
+    catalog::fill_document_id(&mut out, &ID_PLACEHOLDER);
+    lap("document id");
     Ok(out)
 }
 
-/// A subset font registered with the document.
-struct Embedded {
-    id: FontId,
-    gids: HashMap<u16, u16>,
-}
+/// Stands in for the trailer `/ID` until the bytes it is a hash of are written.
+const ID_PLACEHOLDER: [u8; 16] = *b"disclosure-pdfID";
 
-/// Subsets each face to the glyphs the pages use and adds it to `doc`.
-fn embed_fonts(
-    doc: &mut PdfDocument,
-    pages: &[Page],
-    fonts: &FontSet,
-) -> Result<BTreeMap<FontStyle, Embedded>, PdfError> {
-    let mut used: BTreeMap<FontStyle, BTreeMap<u16, String>> = BTreeMap::new();
-    for (run, _) in pages.iter().flat_map(Page::all_runs) {
-        let glyphs = used.entry(run.style).or_default();
-        for g in &run.glyphs {
-            glyphs.entry(g.gid).or_insert_with(|| g.text());
-        }
-    }
-    let mut out = BTreeMap::new();
-    // The two faces subset independently; do them side by side.
-    let used: Vec<(FontStyle, BTreeMap<u16, String>)> = used.into_iter().collect();
-    let subsets = crate::parallel::map(&used, |(style, glyphs)| {
-        let face = fonts.face(*style);
-        subset_font(face.data(), glyphs)
-            .map_err(|e| PdfError(format!("subsetting {}: {e}", face.name())))
-    });
-    for ((style, _), sub) in used.iter().zip(subsets) {
-        let (style, sub) = (*style, sub?);
-        let face = fonts.face(style);
-        let mut warnings = Vec::new();
-        let mut parsed = ParsedFont::from_bytes(&sub.bytes, 0, &mut warnings)
-            .ok_or_else(|| PdfError(format!("the subset of {} does not parse", face.name())))?;
-        parsed.font_name = Some(format!(
-            "{}+{}",
-            sub.tag,
-            postscript_name(face.data(), face.name())
-        ));
-        // Fixed resource names keep the output reproducible (printpdf's own ids are random).
-        let id = FontId(match style {
-            FontStyle::Regular => "FR".into(),
-            FontStyle::Bold => "FB".into(),
-        });
-        doc.resources
-            .fonts
-            .map
-            .insert(id.clone(), printpdf::PdfFont::new(parsed));
-        out.insert(style, Embedded { id, gids: sub.gids });
-    }
-    Ok(out)
-}
-
-/// The font's PostScript name, with characters a PDF name should not hold removed.
-fn postscript_name(data: &[u8], fallback: &str) -> String {
-    let name = ttf_parser::Face::parse(data, 0).ok().and_then(|f| {
-        f.names()
-            .into_iter()
-            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
-            .find_map(|n| n.to_string())
-    });
-    let name = name.unwrap_or_else(|| fallback.to_string());
-    let clean: String = name
-        .chars()
-        .filter(|c| c.is_ascii_graphic() && !"()<>[]{}/%#".contains(*c))
-        .collect();
-    if clean.is_empty() {
-        "Font".into()
-    } else {
-        clean
-    }
-}
-
-fn color(c: Color) -> printpdf::Color {
-    printpdf::Color::Rgb(printpdf::Rgb {
-        r: c.0,
-        g: c.1,
-        b: c.2,
-        icc_profile: None,
-    })
-}
-
-/// Converts one page, flipping y (layout grows downwards, PDF upwards).
-fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
+/// A page for printpdf: its size and link annotations; the content is ours.
+fn page_skeleton(page: &Page) -> PdfPage {
     let h = page.height;
-    let point = |x: Pt, y: Pt| Point {
-        x: printpdf::Pt(x.0),
-        y: printpdf::Pt((h - y).0),
-    };
-    let rect = |r: &Rect| printpdf::Rect {
-        x: printpdf::Pt(r.x.0),
-        y: printpdf::Pt((h - r.y - r.height).0),
-        width: printpdf::Pt(r.width.0),
-        height: printpdf::Pt(r.height.0),
-        mode: Some(printpdf::PaintMode::Fill),
-        winding_order: None,
-    };
-    let mut ops = Vec::new();
-    // Fills under everything, then rules, then text on top.
-    for e in &page.elements {
-        if let Element::Fill { rect: r, color: c } = e {
-            ops.push(Op::SetFillColor { col: color(*c) });
-            ops.push(Op::DrawRectangle { rectangle: rect(r) });
-        }
-    }
-    for e in &page.elements {
-        if let Element::Rule {
-            from,
-            to,
-            width,
-            color: c,
-        } = e
-        {
-            ops.push(Op::SetOutlineColor { col: color(*c) });
-            ops.push(Op::SetOutlineThickness {
-                pt: printpdf::Pt(width.0),
-            });
-            ops.push(Op::DrawLine {
-                line: printpdf::Line {
-                    points: vec![
-                        printpdf::LinePoint {
-                            p: point(from.0, from.1),
-                            bezier: false,
-                        },
-                        printpdf::LinePoint {
-                            p: point(to.0, to.1),
-                            bezier: false,
-                        },
-                    ],
-                    is_closed: false,
-                },
-            });
-        }
-    }
-    ops.push(Op::StartTextSection);
-    let mut current: Option<(FontStyle, Pt)> = None;
-    for (run, angle) in page.all_runs() {
-        // Every style that has runs was embedded by `embed_fonts`.
-        let Some(font) = fonts.get(&run.style) else {
-            continue;
-        };
-        if current != Some((run.style, run.size)) {
-            ops.push(Op::SetFont {
-                font: PdfFontHandle::External(font.id.clone()),
-                size: printpdf::Pt(run.size.0),
-            });
-            current = Some((run.style, run.size));
-        }
-        // Set on every run, even when unchanged: it also stops printpdf from
-        // merging runs that share a baseline (a cell of one column and the next)
-        // into one TJ with large kerns, which text extraction reads as one word.
-        ops.push(Op::SetFillColor {
-            col: color(run.color),
-        });
-        let p = point(run.x, run.baseline);
-        let matrix = if angle == 0.0 {
-            TextMatrix::Translate(p.x, p.y)
-        } else {
-            let (sin, cos) = angle.to_radians().sin_cos();
-            TextMatrix::Raw([cos, sin, -sin, cos, p.x.0, p.y.0])
-        };
-        ops.push(Op::SetTextMatrix { matrix });
-        ops.push(Op::ShowText {
-            items: show_items(run, font),
-        });
-    }
-    ops.push(Op::EndTextSection);
-    for e in &page.elements {
-        if let Element::Link { rect: r, uri } = e {
-            ops.push(Op::LinkAnnotation {
+    let ops = page
+        .elements
+        .iter()
+        .filter_map(|e| match e {
+            Element::Link { rect: r, uri } => Some(Op::LinkAnnotation {
                 link: LinkAnnotation::new(
-                    rect(r),
+                    printpdf::Rect {
+                        x: printpdf::Pt(r.x.0),
+                        y: printpdf::Pt((h - r.y - r.height).0),
+                        width: printpdf::Pt(r.width.0),
+                        height: printpdf::Pt(r.height.0),
+                        mode: None,
+                        winding_order: None,
+                    },
                     Actions::Uri(uri.clone()),
                     // No visible border: the link text is coloured instead.
                     Some(BorderArray::Solid([0.0, 0.0, 0.0])),
                     Some(ColorArray::Transparent),
                     None,
                 ),
-            });
-        }
-    }
+            }),
+            _ => None,
+        })
+        .collect();
     PdfPage::new(
         printpdf::Mm(page.width.0 * 25.4 / 72.0),
         printpdf::Mm(page.height.0 * 25.4 / 72.0),
@@ -296,44 +180,81 @@ fn page_ops(page: &Page, fonts: &BTreeMap<FontStyle, Embedded>) -> PdfPage {
     )
 }
 
-/// The TJ items of a run. TJ offsets are subtracted from the pen position, so the
-/// space before a glyph (和欧間) is a negative offset.
-///
-/// Plain runs go as text: printpdf maps each character through the subset's cmap and
-/// builds ToUnicode from the characters themselves, one string per run rather than
-/// one object per glyph. A run with characters that have no glyph of their own
-/// (variation selectors) goes glyph by glyph, each glyph carrying its full text.
-fn show_items(run: &crate::layout::TextRun, font: &Embedded) -> Vec<TextItem> {
-    if run.glyphs.iter().any(|g| g.trailing.is_some()) {
-        let glyphs = run
-            .glyphs
-            .iter()
-            .enumerate()
-            .map(|(i, g)| Codepoint {
-                gid: font.gids.get(&g.gid).copied().unwrap_or(0),
-                offset: -(run.space_before.get(i + 1).copied().unwrap_or(0) as f32),
-                cid: Some(g.text()),
-            })
-            .collect();
-        return vec![TextItem::GlyphIds(glyphs)];
+/// Puts our content streams into printpdf's pages and our fonts into the resources.
+/// printpdf gives every page its own copy of one resource dictionary; the pages
+/// share the first instead.
+fn install_pages(
+    doc: &mut lopdf::Document,
+    contents: Vec<(Vec<u8>, bool)>,
+    fonts: Dictionary,
+) -> Result<(), PdfError> {
+    let broken = |what: &str| PdfError(format!("printpdf wrote no {what}"));
+    let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    if page_ids.len() != contents.len() {
+        return Err(broken("page for every laid-out page"));
     }
-    let mut items = Vec::new();
-    let mut text = String::with_capacity(run.glyphs.len() * 3);
-    for (g, &space) in run.glyphs.iter().zip(&run.space_before) {
-        if space != 0 && !text.is_empty() {
-            items.push(TextItem::Text(std::mem::take(&mut text)));
-            items.push(TextItem::Offset(-(space as f32)));
+    let mut shared: Option<ObjectId> = None;
+    for (&page_id, (bytes, packed)) in page_ids.iter().zip(contents) {
+        let page = doc
+            .get_dictionary(page_id)
+            .map_err(|_| broken("page dictionary"))?;
+        let content_id = page
+            .get(b"Contents")
+            .and_then(Object::as_reference)
+            .map_err(|_| broken("page content"))?;
+        let resources_id = page
+            .get(b"Resources")
+            .and_then(Object::as_reference)
+            .map_err(|_| broken("page resources"))?;
+        let mut stream = lopdf::Stream::new(Dictionary::new(), bytes);
+        if packed {
+            stream.dict.set("Filter", "FlateDecode");
         }
-        text.push(g.ch);
+        doc.objects.insert(content_id, Object::Stream(stream));
+        match shared {
+            None => {
+                let resources = doc
+                    .get_object_mut(resources_id)
+                    .and_then(Object::as_dict_mut)
+                    .map_err(|_| broken("resource dictionary"))?;
+                // printpdf's (empty) Font, XObject, ExtGState and Shading dictionaries.
+                let mut unused = Vec::new();
+                for key in [&b"Font"[..], b"XObject", b"ExtGState", b"Shading"] {
+                    if let Ok(id) = resources.get(key).and_then(Object::as_reference) {
+                        unused.push(id);
+                    }
+                    resources.remove(key);
+                }
+                resources.set("Font", fonts.clone());
+                for id in unused {
+                    doc.objects.remove(&id);
+                }
+                shared = Some(resources_id);
+            }
+            Some(shared) => {
+                doc.objects.remove(&resources_id);
+                if let Ok(page) = doc.get_object_mut(page_id).and_then(Object::as_dict_mut) {
+                    page.set("Resources", shared);
+                }
+            }
+        }
     }
-    items.push(TextItem::Text(text));
-    items
+    Ok(())
 }
 
-/// Deflates every uncompressed stream at level 6. lopdf's own `compress` uses level 9,
-/// which took 12 ms of a 25 ms build for 0.5% smaller output.
-fn compress_streams(doc: &mut lopdf::Document) {
+/// Deflates at level 6: lopdf's level 9 took twice as long for 0.5% smaller output.
+fn deflate(content: &[u8]) -> Option<Vec<u8>> {
     use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(content.len() / 2),
+        flate2::Compression::new(6),
+    );
+    encoder.write_all(content).ok()?;
+    encoder.finish().ok().filter(|c| c.len() < content.len())
+}
+
+/// Deflates every stream not yet compressed (fonts, ToUnicode maps, the ICC profile).
+fn compress_streams(doc: &mut lopdf::Document) {
     let mut streams: Vec<&mut lopdf::Stream> = doc
         .objects
         .values_mut()
@@ -342,14 +263,6 @@ fn compress_streams(doc: &mut lopdf::Document) {
             _ => None,
         })
         .collect();
-    let deflate = |content: &[u8]| -> Option<Vec<u8>> {
-        let mut encoder = flate2::write::ZlibEncoder::new(
-            Vec::with_capacity(content.len() / 2),
-            flate2::Compression::new(6),
-        );
-        encoder.write_all(content).ok()?;
-        encoder.finish().ok().filter(|c| c.len() < content.len())
-    };
     // Streams are independent: deflate them on all cores (the font programs are the
     // big ones, so they go first into the queue).
     streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));

@@ -205,6 +205,14 @@ impl FontFace {
         f(&mut lookup)
     }
 
+    /// Advance of a glyph id in milli-em (as in `/W`); 0 for an id the face lacks.
+    pub fn advance(&self, gid: u16) -> i32 {
+        ttf_parser::Face::parse(&self.data, 0)
+            .ok()
+            .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(gid)))
+            .map_or(0, |units| self.milli_em(units))
+    }
+
     /// Whether the face can draw `c` (ignorable format characters need no glyph).
     pub fn covers(&self, c: char) -> bool {
         is_ignorable(c) || self.lookup(c).is_some()

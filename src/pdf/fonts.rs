@@ -1,0 +1,281 @@
+//! Embedded fonts: which glyphs the pages use, their subsets, and the PDF font
+//! objects (Type0 / Identity-H over a CID font, with `/W` widths and a ToUnicode
+//! map built from the source characters).
+//!
+//! The ToUnicode map comes from the characters the layout shaped, not from the
+//! font's cmap, so copying text out of the PDF gives back what the YAML said: a
+//! font that draws 用 and the Kangxi radical ⽤ with one glyph cannot turn one
+//! into the other.
+
+use std::fmt::Write as _;
+
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
+
+use super::PdfError;
+use super::subset::{Subset, subset_font};
+use crate::layout::Page;
+use crate::text::font::{FontFace, FontSet, FontStyle, Glyph};
+
+/// The glyphs one face draws in the document, by original glyph id, each with the
+/// first glyph seen for it (its advance and source text).
+pub struct GlyphUse<'a> {
+    pub style: FontStyle,
+    by_gid: Vec<Option<&'a Glyph>>,
+}
+
+impl<'a> GlyphUse<'a> {
+    /// Every face used on `pages`, in style order.
+    pub fn collect(pages: &'a [Page]) -> Vec<GlyphUse<'a>> {
+        let mut uses: Vec<GlyphUse<'a>> = Vec::new();
+        for (run, _) in pages.iter().flat_map(Page::all_runs) {
+            let i = match uses.iter().position(|u| u.style == run.style) {
+                Some(i) => i,
+                None => {
+                    uses.push(GlyphUse {
+                        style: run.style,
+                        by_gid: Vec::new(),
+                    });
+                    uses.len() - 1
+                }
+            };
+            let by_gid = &mut uses[i].by_gid;
+            for g in &run.glyphs {
+                let gid = g.gid as usize;
+                if gid >= by_gid.len() {
+                    by_gid.resize(gid + 1, None);
+                }
+                // Prefer the plain character over one carrying a variation selector:
+                // one glyph has one ToUnicode entry.
+                match &by_gid[gid] {
+                    Some(seen) if seen.trailing.is_none() || g.trailing.is_some() => {}
+                    _ => by_gid[gid] = Some(g),
+                }
+            }
+        }
+        uses.sort_by_key(|u| u.style);
+        uses
+    }
+
+    /// The original glyph ids used, ascending, without .notdef.
+    pub fn gids(&self) -> Vec<u16> {
+        self.glyphs().map(|(gid, _)| gid).collect()
+    }
+
+    fn glyphs(&self) -> impl Iterator<Item = (u16, &'a Glyph)> + '_ {
+        self.by_gid
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter_map(|(gid, g)| Some((gid as u16, (*g)?)))
+    }
+}
+
+/// The resource name of a style's font; fixed names keep the output reproducible.
+pub fn resource_name(style: FontStyle) -> &'static str {
+    match style {
+        FontStyle::Regular => "FR",
+        FontStyle::Bold => "FB",
+    }
+}
+
+/// Subsets every used face, side by side on all cores.
+pub fn subset_all(uses: &[GlyphUse<'_>], fonts: &FontSet) -> Result<Vec<Subset>, PdfError> {
+    crate::parallel::map(uses, |u| {
+        let face = fonts.face(u.style);
+        subset_font(face.data(), &u.gids())
+            .map_err(|e| PdfError(format!("subsetting {}: {e}", face.name())))
+    })
+    .into_iter()
+    .collect()
+}
+
+/// Adds the font objects of one subset to `doc`; returns the Type0 font dictionary.
+pub fn add_font(doc: &mut Document, face: &FontFace, used: &GlyphUse<'_>, sub: Subset) -> ObjectId {
+    let metrics = Metrics::of(face);
+    let base_font = format!("{}+{}", sub.tag, postscript_name(face));
+
+    let mut widths = vec![Object::Integer(0); usize::from(sub.count)];
+    if let Some(w) = widths.first_mut() {
+        *w = Object::Integer(i64::from(metrics.notdef_width));
+    }
+    let mut to_unicode = Vec::with_capacity(usize::from(sub.count));
+    for (old, glyph) in used.glyphs() {
+        let new = sub.gids.get(usize::from(old)).copied().unwrap_or(0);
+        if let Some(w) = widths.get_mut(usize::from(new)) {
+            *w = Object::Integer(i64::from(glyph.advance));
+        }
+        to_unicode.push((new, glyph.text()));
+    }
+    to_unicode.sort_unstable_by_key(|(gid, _)| *gid);
+
+    let (file_key, mut file) = if sub.cff {
+        let mut s = Stream::new(dictionary! { "Subtype" => "OpenType" }, sub.bytes);
+        s.allows_compression = true;
+        ("FontFile3", s)
+    } else {
+        let len = sub.bytes.len() as i64;
+        (
+            "FontFile2",
+            Stream::new(dictionary! { "Length1" => len }, sub.bytes),
+        )
+    };
+    file.allows_compression = true;
+    let file = doc.add_object(file);
+    let m = &metrics;
+    let mut descriptor = dictionary! {
+        "Type" => "FontDescriptor",
+        "FontName" => Object::Name(base_font.clone().into_bytes()),
+        // Symbolic: the glyphs are addressed through our own encoding.
+        "Flags" => 4,
+        "FontBBox" => m.bbox.iter().map(|&v| Object::Integer(v.into())).collect::<Vec<_>>(),
+        "ItalicAngle" => Object::Real(m.italic_angle),
+        "Ascent" => m.ascent,
+        "Descent" => m.descent,
+        "CapHeight" => m.cap_height,
+        "StemV" => 80,
+    };
+    descriptor.set(file_key, file);
+    let descriptor = doc.add_object(descriptor);
+
+    let mut cid_font = dictionary! {
+        "Type" => "Font",
+        "Subtype" => if sub.cff { "CIDFontType0" } else { "CIDFontType2" },
+        "BaseFont" => Object::Name(base_font.clone().into_bytes()),
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"),
+            "Supplement" => 0,
+        },
+        "FontDescriptor" => descriptor,
+        "W" => vec![Object::Integer(0), Object::Array(widths)],
+    };
+    if !sub.cff {
+        cid_font.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
+    }
+    let cid_font = doc.add_object(cid_font);
+    let cmap = doc.add_object(Stream::new(Dictionary::new(), to_unicode_cmap(&to_unicode)));
+    doc.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type0",
+        "BaseFont" => Object::Name(base_font.into_bytes()),
+        "Encoding" => "Identity-H",
+        "DescendantFonts" => vec![Object::Reference(cid_font)],
+        "ToUnicode" => cmap,
+    })
+}
+
+/// Font-wide metrics in the PDF's 1/1000 em.
+struct Metrics {
+    bbox: [i32; 4],
+    ascent: i64,
+    descent: i64,
+    cap_height: i64,
+    italic_angle: f32,
+    notdef_width: i32,
+}
+
+impl Metrics {
+    fn of(face: &FontFace) -> Metrics {
+        // FontFace was parsed from these bytes when it was made.
+        let Ok(f) = ttf_parser::Face::parse(face.data(), 0) else {
+            return Metrics {
+                bbox: [0, -200, 1000, 900],
+                ascent: 880,
+                descent: -120,
+                cap_height: 700,
+                italic_angle: 0.0,
+                notdef_width: 1000,
+            };
+        };
+        let scale = |v: i16| (i32::from(v) * 1000) / i32::from(f.units_per_em().max(1));
+        let b = f.global_bounding_box();
+        Metrics {
+            bbox: [
+                scale(b.x_min),
+                scale(b.y_min),
+                scale(b.x_max),
+                scale(b.y_max),
+            ],
+            ascent: scale(f.ascender()).into(),
+            descent: scale(f.descender()).into(),
+            cap_height: scale(f.capital_height().unwrap_or(f.ascender())).into(),
+            italic_angle: f.italic_angle(),
+            notdef_width: face.advance(0),
+        }
+    }
+}
+
+/// The font's PostScript name, with characters a PDF name should not hold removed.
+fn postscript_name(face: &FontFace) -> String {
+    let name = ttf_parser::Face::parse(face.data(), 0).ok().and_then(|f| {
+        f.names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+    });
+    let name = name.unwrap_or_else(|| face.name().to_string());
+    let clean: String = name
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && !"()<>[]{}/%#".contains(*c))
+        .collect();
+    if clean.is_empty() {
+        "Font".into()
+    } else {
+        clean
+    }
+}
+
+/// A ToUnicode CMap for 2-byte codes (the subset glyph ids), in blocks of at most
+/// 100 entries as the CMap format requires.
+fn to_unicode_cmap(entries: &[(u16, String)]) -> Vec<u8> {
+    let mut s = String::with_capacity(200 + entries.len() * 24);
+    s.push_str(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    for block in entries.chunks(100) {
+        // Writing to a String cannot fail.
+        let _ = writeln!(s, "{} beginbfchar", block.len());
+        for (gid, text) in block {
+            let _ = write!(s, "<{gid:04X}> <");
+            for unit in text.encode_utf16() {
+                let _ = write!(s, "{unit:04X}");
+            }
+            s.push_str(">\n");
+        }
+        s.push_str("endbfchar\n");
+    }
+    s.push_str("endcmap\nCMapName currentdict /CMapResource defineresource pop\nend\nend\n");
+    s.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cmap_maps_codes_to_utf16_including_surrogates() {
+        let cmap = to_unicode_cmap(&[
+            (1, "用".into()),
+            (2, "𠮷".into()),
+            (3, "葛\u{E0100}".into()),
+        ]);
+        let cmap = String::from_utf8(cmap).unwrap();
+        assert!(
+            cmap.contains("3 beginbfchar\n<0001> <7528>\n<0002> <D842DFB7>\n"),
+            "{cmap}"
+        );
+        assert!(cmap.contains("<0003> <845BDB40DD00>"), "{cmap}");
+    }
+
+    #[test]
+    fn cmap_blocks_hold_at_most_100_entries() {
+        let entries: Vec<(u16, String)> = (1..=250).map(|g| (g, "a".to_string())).collect();
+        let cmap = String::from_utf8(to_unicode_cmap(&entries)).unwrap();
+        let blocks: Vec<&str> = cmap.matches(" beginbfchar").collect();
+        assert_eq!(blocks.len(), 3);
+        assert!(cmap.contains("100 beginbfchar") && cmap.contains("50 beginbfchar"));
+    }
+}
