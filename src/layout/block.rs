@@ -105,66 +105,117 @@ pub fn height(lines: &[BlockLine]) -> Pt {
         .sum()
 }
 
-/// Sets `text` (content markup) into lines at most `width` wide.
-pub fn layout_text(
+/// A markup line shaped once, to be broken at any width.
+struct ShapedLine<'t> {
+    markup: markup::MarkupLine<'t>,
+    style: FontStyle,
+    shaped: Shaped,
+}
+
+/// A markup line broken at one width.
+struct Broken {
+    lines: Vec<crate::text::linebreak::Line>,
+    indent: i32,
+    hang_indent: i32,
+}
+
+/// Parses the markup of `text` and shapes each line.
+fn shape_block<'t>(
     fonts: &FontSet,
-    text: &str,
-    width: Pt,
+    text: &'t str,
     spec: &TextSpec,
-) -> Result<Vec<BlockLine>, MissingGlyph> {
-    let mut out = Vec::new();
-    let to_milli = |p: Pt| (p.0 * 1000.0 / spec.size.0) as i32;
-    let avail = to_milli(width);
-    for ml in markup::parse(text) {
-        let style = if ml.kind == LineKind::SubHeading {
-            FontStyle::Bold
-        } else {
-            spec.style
-        };
-        let face = fonts.face(style);
-        let shaped = if spec.keep_words {
-            let mut keep = katakana_words(ml.text);
-            keep.extend(ml.links.iter().cloned());
-            Shaped::new(face, ml.text, &keep)?
-        } else {
-            Shaped::new(face, ml.text, &ml.links)?
-        };
-        // Continuation lines of a list line hang after the marker.
-        let mut hang_indent = match ml.kind {
-            LineKind::ListItem { marker_len } => {
-                let marker_glyphs = shaped
-                    .offsets
-                    .iter()
-                    .take_while(|&&o| o < marker_len)
-                    .count();
-                shaped.width(0..marker_glyphs)
+) -> Result<Vec<ShapedLine<'t>>, MissingGlyph> {
+    markup::parse(text)
+        .into_iter()
+        .map(|ml| {
+            let style = if ml.kind == LineKind::SubHeading {
+                FontStyle::Bold
+            } else {
+                spec.style
+            };
+            let face = fonts.face(style);
+            let shaped = if spec.keep_words {
+                let mut keep = katakana_words(ml.text);
+                keep.extend(ml.links.iter().cloned());
+                Shaped::new(face, ml.text, &keep)?
+            } else {
+                Shaped::new(face, ml.text, &ml.links)?
+            };
+            Ok(ShapedLine {
+                markup: ml,
+                style,
+                shaped,
+            })
+        })
+        .collect()
+}
+
+/// Milli-ems of the font size in `p`.
+fn to_milli(p: Pt, spec: &TextSpec) -> i32 {
+    (p.0 * 1000.0 / spec.size.0) as i32
+}
+
+/// Breaks every shaped line at `width`.
+fn break_block(block: &[ShapedLine<'_>], width: Pt, spec: &TextSpec) -> Vec<Broken> {
+    let avail = to_milli(width, spec);
+    block
+        .iter()
+        .map(|sl| {
+            let shaped = &sl.shaped;
+            // Continuation lines of a list line hang after the marker.
+            let mut hang_indent = match sl.markup.kind {
+                LineKind::ListItem { marker_len } => {
+                    let marker_glyphs = shaped
+                        .offsets
+                        .iter()
+                        .take_while(|&&o| o < marker_len)
+                        .count();
+                    shaped.width(0..marker_glyphs)
+                }
+                _ => 0,
+            };
+            let mut indent = sl.markup.indent;
+            // Indents that leave less than four characters are dropped rather than
+            // squeezing the text into a sliver.
+            if avail - indent - hang_indent < 4000 {
+                indent = 0;
+                hang_indent = 0;
             }
-            _ => 0,
-        };
-        let mut indent = ml.indent;
-        // Indents that leave less than four characters are dropped rather than
-        // squeezing the text into a sliver.
-        if avail - indent - hang_indent < 4000 {
-            indent = 0;
-            hang_indent = 0;
-        }
-        let lines = shaped.break_lines(
-            avail - indent,
-            avail - indent - hang_indent,
-            to_milli(spec.hang),
-        );
-        for (k, line) in lines.iter().enumerate() {
-            let x0 = indent + if k > 0 { hang_indent } else { 0 };
+            let lines = shaped.break_lines(
+                avail - indent,
+                avail - indent - hang_indent,
+                to_milli(spec.hang, spec),
+            );
+            Broken {
+                lines,
+                indent,
+                hang_indent,
+            }
+        })
+        .collect()
+}
+
+/// Builds the output lines of a broken block.
+fn set_block(
+    block: &[ShapedLine<'_>],
+    broken: &[Broken],
+    spec: &TextSpec,
+    fonts: &FontSet,
+) -> Vec<BlockLine> {
+    let mut out = Vec::with_capacity(broken.iter().map(|b| b.lines.len()).sum());
+    for (sl, b) in block.iter().zip(broken) {
+        for (k, line) in b.lines.iter().enumerate() {
+            let x0 = b.indent + if k > 0 { b.hang_indent } else { 0 };
             out.push(make_line(
-                &shaped,
+                &sl.shaped,
                 line.glyphs.clone(),
                 x0,
-                &ml.links,
-                ml.text,
-                style,
+                &sl.markup.links,
+                sl.markup.text,
+                sl.style,
                 spec,
                 fonts,
-                if k == 0 && ml.gap_before {
+                if k == 0 && sl.markup.gap_before {
                     spec.paragraph_gap
                 } else {
                     Pt::ZERO
@@ -172,60 +223,73 @@ pub fn layout_text(
             ));
         }
     }
-    Ok(out)
+    out
+}
+
+/// Sets `text` (content markup) into lines at most `width` wide.
+pub fn layout_text(
+    fonts: &FontSet,
+    text: &str,
+    width: Pt,
+    spec: &TextSpec,
+) -> Result<Vec<BlockLine>, MissingGlyph> {
+    let block = shape_block(fonts, text, spec)?;
+    let broken = break_block(&block, width, spec);
+    Ok(set_block(&block, &broken, spec, fonts))
 }
 
 /// Sets `text` in as many lines as `width` needs, but with the lines as even as
 /// possible: the narrowest width that does not add a line. A label such as
-/// アクセス制御 then breaks 3+3 rather than 5+1.
+/// アクセス制御 then breaks 3+3 rather than 5+1. The text is shaped once; only the
+/// line breaking is repeated while searching.
 pub fn layout_balanced(
     fonts: &FontSet,
     text: &str,
     width: Pt,
     spec: &TextSpec,
 ) -> Result<Vec<BlockLine>, MissingGlyph> {
-    let lines = layout_text(fonts, text, width, spec)?;
-    if lines.len() < 2 {
-        return Ok(lines);
-    }
-    // A narrower width must not buy its line count by breaking a word apart.
-    let splits = split_words(&lines);
-    let (mut lo, mut hi) = (width / lines.len() as f32, width);
-    let mut best = lines;
-    // Seven halvings find the width to within 1/128 of the column: finer than a glyph.
-    for _ in 0..7 {
-        let mid = (lo + hi) / 2.0;
-        let trial = layout_text(fonts, text, mid, spec)?;
-        if trial.len() > best.len() || split_words(&trial) > splits {
-            lo = mid;
-        } else {
-            hi = mid;
-            best = trial;
+    let block = shape_block(fonts, text, spec)?;
+    let mut best = break_block(&block, width, spec);
+    let count = |b: &[Broken]| b.iter().map(|m| m.lines.len()).sum::<usize>();
+    let lines = count(&best);
+    if lines >= 2 {
+        // A narrower width must not buy its line count by breaking a word apart.
+        let splits = split_words(&block, &best);
+        let (mut lo, mut hi) = (width / lines as f32, width);
+        // Seven halvings find the width to within 1/128 of the column: finer than a glyph.
+        for _ in 0..7 {
+            let mid = (lo + hi) / 2.0;
+            let trial = break_block(&block, mid, spec);
+            if count(&trial) > lines || split_words(&block, &trial) > splits {
+                lo = mid;
+            } else {
+                hi = mid;
+                best = trial;
+            }
         }
     }
-    Ok(best)
+    Ok(set_block(&block, &best, spec, fonts))
 }
 
 /// How many line breaks fall inside a katakana word (only forced breaks do that
 /// when `keep_words` is set).
-fn split_words(lines: &[BlockLine]) -> usize {
-    let edge = |l: &BlockLine, last: bool| {
-        let run = if last { l.runs.last() } else { l.runs.first() };
-        run.and_then(|r| {
-            if last {
-                r.glyphs.last()
-            } else {
-                r.glyphs.first()
-            }
+fn split_words(block: &[ShapedLine<'_>], broken: &[Broken]) -> usize {
+    // The first and last character of every output line, in order.
+    let edges: Vec<(char, char)> = block
+        .iter()
+        .zip(broken)
+        .flat_map(|(sl, b)| {
+            let glyphs = &sl.shaped.glyphs;
+            b.lines.iter().filter_map(move |l| {
+                let first = glyphs.get(l.glyphs.start)?.ch;
+                let last = glyphs.get(l.glyphs.end.checked_sub(1)?)?.ch;
+                Some((first, last))
+            })
         })
-        .map(|g| g.ch)
-    };
-    lines
+        .collect();
+    edges
         .windows(2)
-        .filter(|w| {
-            edge(&w[0], true).is_some_and(is_katakana)
-                && edge(&w[1], false).is_some_and(is_katakana)
-        })
+        .filter(|w| is_katakana(w[0].1) && is_katakana(w[1].0))
         .count()
 }
 

@@ -28,6 +28,12 @@ pub const NO_LINE_START: &str = "、。，．・：；？！ー々ゝゞ）］�
 pub const NO_LINE_END: &str = "（［｛「『【〔〈《([{";
 /// Punctuation allowed to hang past the line end into the padding (ぶら下げ).
 pub const HANGING: &str = "、。，．";
+/// Whether `c` is in `set` (one of the sets above). Kanji and ASCII letters and
+/// digits, most of any text, are in none of them and skip the search.
+fn in_set(set: &str, c: char) -> bool {
+    !(c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c)) && set.contains(c)
+}
+
 /// Space between Japanese and Latin text, in 1/1000 em (四分アキ).
 pub const WAOU_SPACE: i32 = 250;
 
@@ -98,8 +104,8 @@ impl Shaped {
             let (prev, cur) = (glyphs[i - 1].ch, glyphs[i].ch);
             break_before[i] = allowed[off]
                 && cluster[off]
-                && !NO_LINE_START.contains(cur)
-                && !NO_LINE_END.contains(prev)
+                && !in_set(NO_LINE_START, cur)
+                && !in_set(NO_LINE_END, prev)
                 && !unbreakable.iter().any(|r| r.start < off && off < r.end);
             if (is_japanese(prev) && is_latin(cur)) || (is_latin(prev) && is_japanese(cur)) {
                 space_before[i] = WAOU_SPACE;
@@ -158,7 +164,7 @@ impl Shaped {
             let w = self.glyphs[i].advance + if i > start { self.space_before[i] } else { 0 };
             // Spaces never force a break: they vanish at the line end.
             if x + w > limit && self.glyphs[i].ch != ' ' && i > start {
-                let hangs = HANGING.contains(self.glyphs[i].ch)
+                let hangs = in_set(HANGING, self.glyphs[i].ch)
                     && x + w <= limit + hang
                     && (i + 1 == n || self.break_before[i + 1]);
                 if hangs {
