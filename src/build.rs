@@ -273,10 +273,11 @@ pub fn build_pdf(input: &Input, opts: &BuildOptions) -> Result<Built, Error> {
     if let Some(epoch) = opts.source_date_epoch {
         meta.date_epoch = epoch;
     }
-    let bytes = pdf::write(&laid, &fonts, &meta, &mut lap)?;
+    let pages = laid.pages.len();
+    let bytes = pdf::write(laid, &fonts, &meta, &mut lap)?;
     Ok(Built {
         bytes,
-        pages: laid.pages.len(),
+        pages,
         warnings: diagnostics,
         timings,
     })

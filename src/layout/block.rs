@@ -64,35 +64,68 @@ pub struct BlockLine {
 impl BlockLine {
     /// The line's elements with its top-left corner at (`x`, `y`).
     pub fn place(&self, x: Pt, y: Pt, out: &mut Vec<Element>) {
-        for run in &self.runs {
-            let mut run = run.clone();
-            run.x += x;
-            run.baseline += y;
-            out.push(Element::Text(run));
-        }
-        for (rect, uri) in &self.links {
-            let rect = Rect {
-                x: rect.x + x,
-                y: rect.y + y,
-                ..*rect
-            };
-            out.push(Element::Link {
-                rect,
-                uri: uri.clone(),
-            });
-        }
+        let runs = self.runs.iter().cloned();
+        let links = self.links.iter().cloned();
+        place_parts(runs, links, x, y, out);
+    }
+
+    /// Like [`place`](Self::place), but moves the runs and links out, leaving the
+    /// line empty: for lines drawn exactly once.
+    pub fn place_moving(&mut self, x: Pt, y: Pt, out: &mut Vec<Element>) {
+        let runs = std::mem::take(&mut self.runs).into_iter();
+        let links = std::mem::take(&mut self.links).into_iter();
+        place_parts(runs, links, x, y, out);
     }
 }
 
-/// Places `lines` one under another from (`x`, `y`), keeping their gaps.
-pub fn place_lines(lines: &[BlockLine], x: Pt, y: Pt, out: &mut Vec<Element>) {
+fn place_parts(
+    runs: impl Iterator<Item = TextRun>,
+    links: impl Iterator<Item = (Rect, String)>,
+    x: Pt,
+    y: Pt,
+    out: &mut Vec<Element>,
+) {
+    for mut run in runs {
+        run.x += x;
+        run.baseline += y;
+        out.push(Element::Text(run));
+    }
+    for (rect, uri) in links {
+        let rect = Rect {
+            x: rect.x + x,
+            y: rect.y + y,
+            ..rect
+        };
+        out.push(Element::Link { rect, uri });
+    }
+}
+
+/// The top of each of `lines` stacked from `y`, keeping their gaps.
+fn tops(lines: &[BlockLine], y: Pt) -> Vec<Pt> {
     let mut y = y;
+    let mut out = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
             y += line.gap_before;
         }
-        line.place(x, y, out);
+        out.push(y);
         y += line.height;
+    }
+    out
+}
+
+/// Places `lines` one under another from (`x`, `y`), keeping their gaps.
+pub fn place_lines(lines: &[BlockLine], x: Pt, y: Pt, out: &mut Vec<Element>) {
+    for (line, top) in lines.iter().zip(tops(lines, y)) {
+        line.place(x, top, out);
+    }
+}
+
+/// Like [`place_lines`], but moves the lines' content out (see [`BlockLine::place_moving`]).
+pub fn move_lines(lines: &mut [BlockLine], x: Pt, y: Pt, out: &mut Vec<Element>) {
+    let tops = tops(lines, y);
+    for (line, top) in lines.iter_mut().zip(tops) {
+        line.place_moving(x, top, out);
     }
 }
 
@@ -349,10 +382,15 @@ fn make_line(
         } else {
             0
         };
-        let mut glyphs = Vec::new();
-        let mut spaces = Vec::new();
+        // The run ends where the link state changes; sized exactly, since a
+        // document holds millions of glyphs and doubling growth would waste a third.
+        let end = (i..range.end)
+            .find(|&j| link_of(j) != link)
+            .unwrap_or(range.end);
+        let mut glyphs = Vec::with_capacity(end - i);
+        let mut spaces = Vec::with_capacity(end - i);
         let mut j = i;
-        while j < range.end && link_of(j) == link {
+        while j < end {
             let space = if j > range.start && j > i {
                 shaped.space_before[j]
             } else {

@@ -10,9 +10,12 @@
 //! All work is linear in the number of lines: line heights are prefix-summed once
 //! per row, so finding a split point never re-measures text.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
-use super::block::{self, BlockLine, TextSpec, layout_balanced, layout_text, place_lines};
+use super::block::{
+    self, BlockLine, TextSpec, layout_balanced, layout_text, move_lines, place_lines,
+};
 use super::document::{Flow, align_center};
 use super::style::{Phrases, Style};
 use super::{Anchor, LayoutError, grid};
@@ -28,7 +31,12 @@ struct Row {
     title: Vec<BlockLine>,
     /// Title marked as continued, for later parts.
     continued_title: Vec<BlockLine>,
-    content: Vec<BlockLine>,
+    /// Content lines. Each is drawn exactly once, so drawing moves its runs out
+    /// rather than copying them (a document's text is then held once, not twice);
+    /// the cell lets the page being drawn take them while pagination reads the rows.
+    content: RefCell<Vec<BlockLine>>,
+    /// Gap above each content line (kept here: drawing empties the lines).
+    gaps: Vec<Pt>,
     /// `top[i]`: height of lines `0..i` with their gaps (so line `i`'s own gap is not
     /// in it); `top[n]` is the total height.
     top: Vec<Pt>,
@@ -49,7 +57,7 @@ impl Row {
         if r.is_empty() {
             return Pt::ZERO;
         }
-        self.top[r.end] - self.top[r.start] - self.content[r.start].gap_before
+        self.top[r.end] - self.top[r.start] - self.gaps[r.start]
     }
 }
 
@@ -179,7 +187,7 @@ impl<'a> Table<'a> {
                 page.close_segment(self);
                 page.open_segment(row.category);
             }
-            let mut lines = 0..row.content.len();
+            let mut lines = 0..row.gaps.len();
             let mut first = true;
             loop {
                 if first {
@@ -309,7 +317,8 @@ impl Row {
             no,
             title,
             continued_title,
-            content,
+            gaps: content.iter().map(|l| l.gap_before).collect(),
+            content: RefCell::new(content),
             top,
         })
     }
@@ -418,12 +427,10 @@ impl PageState {
             place_lines(&row.no, e[1] + px, part.y + py, out);
             let title = row.title_lines(part.first);
             place_lines(title, e[2] + px, part.y + py, out);
-            place_lines(
-                &row.content[part.lines.clone()],
-                e[3] + px,
-                part.y + py,
-                out,
-            );
+            let mut content = row.content.borrow_mut();
+            if let Some(lines) = content.get_mut(part.lines.clone()) {
+                move_lines(lines, e[3] + px, part.y + py, out);
+            }
         }
         // Horizontal rules: below each row from the No. column on; the category
         // column only where a category cell ends.

@@ -1,9 +1,8 @@
 //! Document-level objects printpdf does not write the way we need: the outline
-//! (bookmarks), XMP metadata, the PDF/A output intent, the content-derived
-//! trailer `/ID`, and small catalogue settings (`/Lang`, `DisplayDocTitle`).
+//! (bookmarks), XMP metadata, the PDF/A output intent, and small catalogue
+//! settings (`/Lang`, `DisplayDocTitle`).
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, dictionary};
-use sha2::{Digest, Sha256};
 
 use super::{Metadata, PRODUCER};
 use crate::layout::{Bookmark, Layout};
@@ -245,42 +244,6 @@ fn output_intent(doc: &mut Document) -> ObjectId {
     })
 }
 
-/// Sets the trailer `/ID` to `placeholder`, to be replaced by [`fill_document_id`]
-/// once the file is written.
-pub fn set_document_id(doc: &mut Document, placeholder: &[u8; 16]) {
-    let id = Object::String(placeholder.to_vec(), StringFormat::Hexadecimal);
-    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-}
-
-/// Replaces the placeholder `/ID` in the written file with a hash of the file
-/// (placeholder included), so identical input gives identical bytes and any change
-/// gives a new ID. The ID keeps its length, so no offset moves.
-pub fn fill_document_id(pdf: &mut [u8], placeholder: &[u8; 16]) {
-    let hex = |bytes: &[u8]| -> Vec<u8> {
-        let mut s = Vec::with_capacity(34);
-        s.push(b'<');
-        for b in bytes {
-            s.extend_from_slice(format!("{b:02X}").as_bytes());
-        }
-        s.push(b'>');
-        s
-    };
-    let marker = hex(placeholder);
-    let digest = Sha256::digest(&*pdf);
-    let id = hex(&digest[..16]);
-    // The trailer (or xref stream dictionary) is at the end of the file.
-    let tail = pdf.len().saturating_sub(4096);
-    let mut at = tail;
-    while let Some(pos) = pdf[at..]
-        .windows(marker.len())
-        .position(|w| w == marker.as_slice())
-    {
-        let start = at + pos;
-        pdf[start..start + id.len()].copy_from_slice(&id);
-        at = start + id.len();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,27 +253,6 @@ mod tests {
         assert_eq!(iso_date(0), "1970-01-01T00:00:00Z");
         assert_eq!(iso_date(1_795_564_800), "2026-11-25T00:00:00Z");
         assert_eq!(iso_date(951_782_400 + 3661), "2000-02-29T01:01:01Z");
-    }
-
-    #[test]
-    fn document_id_replaces_both_placeholders_with_a_content_hash() {
-        let placeholder = *b"0123456789abcdef";
-        let write = |body: &[u8]| {
-            let mut doc = Document::with_version("1.7");
-            set_document_id(&mut doc, &placeholder);
-            let mut out = body.to_vec();
-            doc.save_to(&mut out).unwrap();
-            fill_document_id(&mut out, &placeholder);
-            out
-        };
-        let (a, b) = (write(b"a"), write(b"b"));
-        let text = String::from_utf8_lossy(&a);
-        assert!(!text.contains("30313233"), "{text}");
-        let id = text.split("/ID[<").nth(1).unwrap()[..32].to_string();
-        assert_eq!(text.matches(&id).count(), 2);
-        assert_eq!(a.len(), b.len());
-        assert_ne!(a, b);
-        assert_eq!(a, write(b"a"));
     }
 
     #[test]

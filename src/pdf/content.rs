@@ -7,6 +7,7 @@
 //! `bench/RESULTS.md`). Text is written as 2-byte glyph ids of our own subsets
 //! (Identity-H), so what a glyph reads as is decided by the ToUnicode map alone.
 
+use super::syntax;
 use crate::layout::{Color, Element, Page, TextRun};
 use crate::text::font::FontStyle;
 use crate::units::Pt;
@@ -105,49 +106,18 @@ impl Writer {
         self.out.extend_from_slice(bytes);
     }
 
-    /// A number and a space. Three decimals: a thousandth of a point is far below
-    /// any device's resolution, and rounding keeps the output free of float noise.
+    /// A number and a space.
     fn num(&mut self, v: Pt) {
         self.real(v.0);
     }
 
     fn real(&mut self, v: f32) {
-        let milli = (f64::from(v) * 1000.0).round() as i64;
-        if milli < 0 {
-            self.out.push(b'-');
-        }
-        let m = milli.unsigned_abs();
-        self.int(m / 1000);
-        let mut frac = m % 1000;
-        if frac != 0 {
-            self.out.push(b'.');
-            let mut digits = 3;
-            while frac.is_multiple_of(10) {
-                frac /= 10;
-                digits -= 1;
-            }
-            let s = [
-                b'0' + (frac / 100 % 10) as u8,
-                b'0' + (frac / 10 % 10) as u8,
-                b'0' + (frac % 10) as u8,
-            ];
-            self.out.extend_from_slice(&s[3 - digits..]);
-        }
+        syntax::real(&mut self.out, v);
         self.out.push(b' ');
     }
 
-    fn int(&mut self, mut v: u64) {
-        let mut buf = [0u8; 20];
-        let mut i = buf.len();
-        loop {
-            i -= 1;
-            buf[i] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        self.out.extend_from_slice(&buf[i..]);
+    fn int(&mut self, v: u64) {
+        syntax::uint(&mut self.out, v);
     }
 
     /// A layout point as PDF coordinates (y flipped).
@@ -219,27 +189,19 @@ impl Writer {
         if spaced {
             self.out.push(b'[');
         }
-        self.out.push(b'(');
+        let mut bytes = Vec::with_capacity(run.glyphs.len() * 2);
         for (i, g) in run.glyphs.iter().enumerate() {
             let space = run.space_before.get(i).copied().unwrap_or(0);
             if i > 0 && space != 0 {
-                self.out.push(b')');
+                syntax::literal_string(&mut self.out, &bytes);
+                bytes.clear();
                 self.out.push(b'-');
                 self.int(u64::from(space.unsigned_abs()));
-                self.out.push(b'(');
             }
             let gid = gids.get(g.gid as usize).copied().unwrap_or(0);
-            for byte in gid.to_be_bytes() {
-                // Literal strings take any byte but these three; a raw CR would be
-                // read as a line end and turned into LF.
-                match byte {
-                    b'(' | b')' | b'\\' => self.op(&[b'\\', byte]),
-                    b'\r' => self.op(b"\\r"),
-                    _ => self.out.push(byte),
-                }
-            }
+            bytes.extend_from_slice(&gid.to_be_bytes());
         }
-        self.out.push(b')');
+        syntax::literal_string(&mut self.out, &bytes);
         self.op(if spaced { b"]TJ\n" } else { b"Tj\n" });
     }
 }
@@ -287,26 +249,6 @@ mod tests {
             gids: &gids,
         }];
         String::from_utf8_lossy(&page_content(&page(elements), &fonts)).into_owned()
-    }
-
-    #[test]
-    fn numbers_are_short_and_exact() {
-        let mut w = Writer {
-            out: Vec::new(),
-            height: Pt(0.0),
-            fill: None,
-            stroke: None,
-            line_width: None,
-        };
-        for v in [
-            0.0, -0.0, 1.0, 0.5, -2.25, 595.2756, 0.0004, 12.1006, -0.0004,
-        ] {
-            w.real(v);
-        }
-        assert_eq!(
-            String::from_utf8(w.out).unwrap(),
-            "0 0 1 0.5 -2.25 595.276 0 12.101 0 "
-        );
     }
 
     #[test]

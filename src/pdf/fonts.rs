@@ -17,16 +17,17 @@ use crate::layout::Page;
 use crate::text::font::{FontFace, FontSet, FontStyle, Glyph};
 
 /// The glyphs one face draws in the document, by original glyph id, each with the
-/// first glyph seen for it (its advance and source text).
-pub struct GlyphUse<'a> {
+/// first glyph seen for it (its advance and source text). Owned, so that the pages
+/// can be dropped once their content is written.
+pub struct GlyphUse {
     pub style: FontStyle,
-    by_gid: Vec<Option<&'a Glyph>>,
+    by_gid: Vec<Option<Glyph>>,
 }
 
-impl<'a> GlyphUse<'a> {
+impl GlyphUse {
     /// Every face used on `pages`, in style order.
-    pub fn collect(pages: &'a [Page]) -> Vec<GlyphUse<'a>> {
-        let mut uses: Vec<GlyphUse<'a>> = Vec::new();
+    pub fn collect(pages: &[Page]) -> Vec<GlyphUse> {
+        let mut uses: Vec<GlyphUse> = Vec::new();
         for (run, _) in pages.iter().flat_map(Page::all_runs) {
             let i = match uses.iter().position(|u| u.style == run.style) {
                 Some(i) => i,
@@ -48,7 +49,7 @@ impl<'a> GlyphUse<'a> {
                 // one glyph has one ToUnicode entry.
                 match &by_gid[gid] {
                     Some(seen) if seen.trailing.is_none() || g.trailing.is_some() => {}
-                    _ => by_gid[gid] = Some(g),
+                    _ => by_gid[gid] = Some(g.clone()),
                 }
             }
         }
@@ -61,12 +62,12 @@ impl<'a> GlyphUse<'a> {
         self.glyphs().map(|(gid, _)| gid).collect()
     }
 
-    fn glyphs(&self) -> impl Iterator<Item = (u16, &'a Glyph)> + '_ {
+    fn glyphs(&self) -> impl Iterator<Item = (u16, &Glyph)> + '_ {
         self.by_gid
             .iter()
             .enumerate()
             .skip(1)
-            .filter_map(|(gid, g)| Some((gid as u16, (*g)?)))
+            .filter_map(|(gid, g)| Some((gid as u16, g.as_ref()?)))
     }
 }
 
@@ -79,7 +80,7 @@ pub fn resource_name(style: FontStyle) -> &'static str {
 }
 
 /// Subsets every used face, side by side on all cores.
-pub fn subset_all(uses: &[GlyphUse<'_>], fonts: &FontSet) -> Result<Vec<Subset>, PdfError> {
+pub fn subset_all(uses: &[GlyphUse], fonts: &FontSet) -> Result<Vec<Subset>, PdfError> {
     crate::parallel::map(uses, |u| {
         let face = fonts.face(u.style);
         subset_font(face.data(), &u.gids())
@@ -90,7 +91,7 @@ pub fn subset_all(uses: &[GlyphUse<'_>], fonts: &FontSet) -> Result<Vec<Subset>,
 }
 
 /// Adds the font objects of one subset to `doc`; returns the Type0 font dictionary.
-pub fn add_font(doc: &mut Document, face: &FontFace, used: &GlyphUse<'_>, sub: Subset) -> ObjectId {
+pub fn add_font(doc: &mut Document, face: &FontFace, used: &GlyphUse, sub: Subset) -> ObjectId {
     let metrics = Metrics::of(face);
     let base_font = format!("{}+{}", sub.tag, postscript_name(face));
 

@@ -4,14 +4,17 @@
 //! - `content`: page content streams, written directly as operators;
 //! - `fonts`: the font objects, with widths and a ToUnicode map from the source text;
 //! - `catalog`: outline, XMP, PDF/A output intent and the content-derived `/ID`;
-//! - printpdf builds the document around these and lopdf writes the file.
+//! - printpdf builds the document around these;
+//! - `file`: the file, with object streams built in parallel and a content-hash `/ID`.
 
 mod catalog;
 mod content;
+mod file;
 mod fonts;
 mod hinting;
 mod icc;
 mod subset;
+mod syntax;
 
 use lopdf::{Dictionary, Object, ObjectId};
 use printpdf::{
@@ -56,15 +59,15 @@ impl std::error::Error for PdfError {}
 pub const PRODUCER: &str = concat!("disclosure-pdf ", env!("CARGO_PKG_VERSION"));
 
 /// Writes `pages` as a PDF. `lap` is called with a phase name as each phase ends
-/// (font subsetting, page content, PDF objects, compression, serialisation), for
+/// (font subsetting, page content, PDF objects, compression, file), for
 /// `--timings`.
 ///
 /// The work is split between us and printpdf by cost: we subset the fonts, write
 /// the page content streams and the font objects (the parts that grow with the
 /// text); printpdf builds the document around them (catalogue, page tree, link
-/// annotations, Info), and lopdf serialises it.
+/// annotations, Info), and `file` writes it out.
 pub fn write(
-    layout: &Layout,
+    mut layout: Layout,
     fonts: &FontSet,
     meta: &Metadata,
     lap: &mut dyn FnMut(&'static str),
@@ -92,6 +95,21 @@ pub fn write(
         }
     });
     drop(refs);
+    // The pages' runs are written; free them before the document is built, so that
+    // its objects and the file reuse their memory instead of adding to the peak.
+    let pages: Vec<Page> = std::mem::take(&mut layout.pages)
+        .into_iter()
+        .map(|p| Page {
+            elements: p
+                .elements
+                .into_iter()
+                .filter(|e| matches!(e, Element::Link { .. }))
+                .collect(),
+            ..p
+        })
+        .collect();
+    layout.pages = pages;
+    let pages = &layout.pages;
     lap("page content");
 
     let mut doc = PdfDocument::new(&meta.title);
@@ -122,29 +140,14 @@ pub fn write(
     install_pages(&mut lo, contents, font_dict)?;
     lap("pdf objects");
 
-    catalog::finish(&mut lo, layout, meta);
+    catalog::finish(&mut lo, &layout, meta);
     compress_streams(&mut lo);
     lap("compress");
 
-    catalog::set_document_id(&mut lo, &ID_PLACEHOLDER);
-    let mut out = Vec::new();
-    // Object streams (PDF 1.5) deflate the dictionaries too: the outline, fonts'
-    // /W arrays and page dictionaries are a tenth of the file otherwise.
-    let options = lopdf::SaveOptions::builder()
-        .use_object_streams(true)
-        .use_xref_streams(true)
-        .compression_level(6)
-        .build();
-    lo.save_with_options(&mut out, options)
-        .map_err(|e| PdfError(e.to_string()))?;
+    let out = file::write(&lo);
     lap("serialise");
-    catalog::fill_document_id(&mut out, &ID_PLACEHOLDER);
-    lap("document id");
     Ok(out)
 }
-
-/// Stands in for the trailer `/ID` until the bytes it is a hash of are written.
-const ID_PLACEHOLDER: [u8; 16] = *b"disclosure-pdfID";
 
 /// A page for printpdf: its size and link annotations; the content is ours.
 fn page_skeleton(page: &Page) -> PdfPage {
