@@ -236,50 +236,87 @@ pub fn fonts_for(doc: &Document, input: &Path, opts: &BuildOptions) -> Result<Fo
     })
 }
 
+/// Phase timings for `--timings`. Phases may run side by side (checking beside
+/// layout, font subsetting beside page writing), so they can add up to more than
+/// the whole.
+struct Clock(std::sync::Mutex<(Vec<(&'static str, Duration)>, Instant)>);
+
+impl Clock {
+    fn start() -> Clock {
+        Clock(std::sync::Mutex::new((Vec::new(), Instant::now())))
+    }
+
+    /// Ends phase `name` now: its time is from the end of the phase before.
+    fn lap(&self, name: &'static str) {
+        let now = Instant::now();
+        // The lock is only poisoned if a thread panicked while pushing; the list
+        // is still a valid list then.
+        let mut inner = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let took = now - inner.1;
+        inner.0.push((name, took));
+        inner.1 = now;
+    }
+
+    /// Records a phase that ran beside the others and took `took`.
+    fn record(&self, name: &'static str, took: Duration) {
+        let mut inner = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        inner.0.push((name, took));
+    }
+
+    fn timings(self) -> Vec<(&'static str, Duration)> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner()).0
+    }
+}
+
 /// Checks `doc`, then lays it out and writes the PDF. Refuses to build on any error.
 pub fn build_pdf(input: &Input, opts: &BuildOptions) -> Result<Built, Error> {
     let doc = &input.document;
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str| {
-        let now = Instant::now();
-        timings.push((name, now - clock));
-        clock = now;
-    };
+    let clock = Clock::start();
     let fonts = fonts_for(doc, &input.path, opts)?;
-    lap("fonts");
-    let diagnostics = check::check(doc, &fonts, &input.positions);
-    lap("check");
+    clock.lap("fonts");
+    let style = Style::a4(opts.orientation);
+    let layout_error = |error| Error::Layout {
+        path: input.path.clone(),
+        error,
+    };
+    // Checking and layout are independent: the layout runs while the document is
+    // checked, and is thrown away if the check finds errors (whose messages say
+    // more than a layout error would).
+    let ((diagnostics, check_took), laid) = rayon::join(
+        || {
+            let start = Instant::now();
+            let diagnostics = check::check(doc, &fonts, &input.positions);
+            (diagnostics, start.elapsed())
+        },
+        || layout::layout_document(doc, &fonts, &style),
+    );
+    clock.record("check", check_took);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Error::Invalid {
             path: input.path.clone(),
             diagnostics,
         });
     }
-    let style = Style::a4(opts.orientation);
-    let layout_error = |error| Error::Layout {
-        path: input.path.clone(),
-        error,
-    };
-    let mut laid = layout::layout_document(doc, &fonts, &style).map_err(layout_error)?;
+    let mut laid = laid.map_err(layout_error)?;
     if opts.draft {
         let phrases = layout::style::Phrases::for_language(&doc.document.language);
         layout::add_watermark(&mut laid.pages, &fonts, phrases.draft, &style)
             .map_err(layout_error)?;
     }
-    lap("layout");
+    // Includes any wait for the check.
+    clock.lap("layout");
     let mut meta = metadata(doc);
     meta.pdfa = opts.pdfa;
     if let Some(epoch) = opts.source_date_epoch {
         meta.date_epoch = epoch;
     }
     let pages = laid.pages.len();
-    let bytes = pdf::write(laid, &fonts, &meta, &mut lap)?;
+    let bytes = pdf::write(laid, &fonts, &meta, &|name| clock.lap(name))?;
     Ok(Built {
         bytes,
         pages,
         warnings: diagnostics,
-        timings,
+        timings: clock.timings(),
     })
 }
 

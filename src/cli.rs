@@ -10,6 +10,7 @@ use disclosure_pdf::build::{fonts_for, format_duration};
 use disclosure_pdf::layout::Orientation;
 use disclosure_pdf::output::write_atomically;
 use disclosure_pdf::{BuildOptions, Error, Severity, artifacts, check, load};
+use rayon::prelude::*;
 
 const DEFAULT_INPUT: &str = "data/kamiless.yaml";
 
@@ -173,11 +174,9 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         ..options(args.fonts, orientation(args.orientation))
     };
     let job = |input: &PathBuf| build_one(input, args.output.as_deref(), &opts, args.timings);
-    let results: Vec<Result<Summary, Error>> = if args.inputs.len() == 1 {
-        vec![job(&args.inputs[0])]
-    } else {
-        disclosure_pdf::parallel::map(&args.inputs, job)
-    };
+    // Files build side by side; each build is parallel inside too, and rayon shares
+    // the cores between them.
+    let results: Vec<Result<Summary, Error>> = args.inputs.par_iter().map(job).collect();
     let mut failed = 0;
     for result in &results {
         match result {

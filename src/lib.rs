@@ -14,7 +14,6 @@ pub mod layout;
 pub mod markup;
 pub mod model;
 pub mod output;
-pub mod parallel;
 pub mod pdf;
 pub mod positions;
 pub mod sample;

@@ -13,6 +13,8 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use super::block::{
     self, BlockLine, TextSpec, layout_balanced, layout_text, move_lines, place_lines,
 };
@@ -156,17 +158,11 @@ impl<'a> Table<'a> {
             .enumerate()
             .flat_map(|(ci, c)| c.items.iter().map(move |i| (ci, i)))
             .collect();
-        let chunks: Vec<&[(usize, &Item)]> = items.chunks(64).collect();
-        let prepared = crate::parallel::map(&chunks, |chunk| {
-            chunk
-                .iter()
-                .map(|(ci, item)| Row::prepare(item, *ci, fonts, style, &body, &phrases))
-                .collect::<Result<Vec<Row>, LayoutError>>()
-        });
-        let mut rows = Vec::with_capacity(items.len());
-        for chunk in prepared {
-            rows.extend(chunk?);
-        }
+        let rows = items
+            .par_iter()
+            .with_min_len(16)
+            .map(|(ci, item)| Row::prepare(item, *ci, fonts, style, &body, &phrases))
+            .collect::<Result<Vec<Row>, LayoutError>>()?;
         Ok(Table {
             style,
             rows,

@@ -8,6 +8,8 @@
 
 use lopdf::{Document, Object, ObjectId};
 
+use rayon::prelude::*;
+
 use super::syntax;
 use sha2::{Digest, Sha256};
 
@@ -33,7 +35,10 @@ pub fn write(doc: &Document) -> Vec<u8> {
         }
     }
     let chunks: Vec<&[(ObjectId, &Object)]> = packed.chunks(OBJECTS_PER_STREAM).collect();
-    let streams = crate::parallel::map(&chunks, |chunk| object_stream(chunk));
+    let streams: Vec<Object> = chunks
+        .par_iter()
+        .map(|chunk| object_stream(chunk))
+        .collect();
 
     let mut out = Vec::with_capacity(
         direct

@@ -10,6 +10,7 @@
 use std::fmt::Write as _;
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
+use rayon::prelude::*;
 
 use super::PdfError;
 use super::subset::{Subset, subset_font};
@@ -79,15 +80,16 @@ pub fn resource_name(style: FontStyle) -> &'static str {
     }
 }
 
-/// Subsets every used face, side by side on all cores.
+/// Subsets and deflates every used face, side by side on all cores.
 pub fn subset_all(uses: &[GlyphUse], fonts: &FontSet) -> Result<Vec<Subset>, PdfError> {
-    crate::parallel::map(uses, |u| {
-        let face = fonts.face(u.style);
-        subset_font(face.data(), &u.gids())
-            .map_err(|e| PdfError(format!("subsetting {}: {e}", face.name())))
-    })
-    .into_iter()
-    .collect()
+    uses.par_iter()
+        .map(|u| {
+            let face = fonts.face(u.style);
+            subset_font(face.data(), &u.gids())
+                .map(Subset::pack)
+                .map_err(|e| PdfError(format!("subsetting {}: {e}", face.name())))
+        })
+        .collect()
 }
 
 /// Adds the font objects of one subset to `doc`; returns the Type0 font dictionary.
@@ -109,18 +111,16 @@ pub fn add_font(doc: &mut Document, face: &FontFace, used: &GlyphUse, sub: Subse
     }
     to_unicode.sort_unstable_by_key(|(gid, _)| *gid);
 
-    let (file_key, mut file) = if sub.cff {
-        let mut s = Stream::new(dictionary! { "Subtype" => "OpenType" }, sub.bytes);
-        s.allows_compression = true;
-        ("FontFile3", s)
+    let (file_key, mut dict) = if sub.cff {
+        ("FontFile3", dictionary! { "Subtype" => "OpenType" })
     } else {
-        let len = sub.bytes.len() as i64;
-        (
-            "FontFile2",
-            Stream::new(dictionary! { "Length1" => len }, sub.bytes),
-        )
+        ("FontFile2", dictionary! { "Length1" => sub.raw_len as i64 })
     };
-    file.allows_compression = true;
+    if sub.packed {
+        dict.set("Filter", "FlateDecode");
+    }
+    let mut file = Stream::new(dict, sub.bytes);
+    file.allows_compression = !sub.packed;
     let file = doc.add_object(file);
     let m = &metrics;
     let mut descriptor = dictionary! {

@@ -9,6 +9,7 @@
 
 mod catalog;
 mod content;
+mod deflate;
 mod file;
 mod fonts;
 mod hinting;
@@ -16,10 +17,12 @@ mod icc;
 mod subset;
 mod syntax;
 
+use deflate::deflate;
 use lopdf::{Dictionary, Object, ObjectId};
 use printpdf::{
     Actions, BorderArray, ColorArray, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions,
 };
+use rayon::prelude::*;
 
 use crate::layout::{Element, Layout, Page};
 use crate::text::font::FontSet;
@@ -58,43 +61,90 @@ impl std::error::Error for PdfError {}
 /// The creator/producer string.
 pub const PRODUCER: &str = concat!("disclosure-pdf ", env!("CARGO_PKG_VERSION"));
 
-/// Writes `pages` as a PDF. `lap` is called with a phase name as each phase ends
-/// (font subsetting, page content, PDF objects, compression, file), for
-/// `--timings`.
+/// Reports the end of a phase (for `--timings`); callable from any thread.
+pub type Lap<'a> = &'a (dyn Fn(&'static str) + Sync);
+
+/// Writes `layout` as a PDF. `lap` is called with a phase name as each phase ends
+/// (page content, PDF objects, font subsetting, compression, file).
 ///
 /// The work is split between us and printpdf by cost: we subset the fonts, write
 /// the page content streams and the font objects (the parts that grow with the
 /// text); printpdf builds the document around them (catalogue, page tree, link
-/// annotations, Info), and `file` writes it out.
+/// annotations, Info), and `file` writes it out. The fonts are subset and
+/// deflated (a few milliseconds for the regular face) while the pages are written
+/// and the document is built: the new glyph ids are known beforehand.
 pub fn write(
-    mut layout: Layout,
+    layout: Layout,
     fonts: &FontSet,
     meta: &Metadata,
-    lap: &mut dyn FnMut(&'static str),
+    lap: Lap<'_>,
 ) -> Result<Vec<u8>, PdfError> {
-    let pages = &layout.pages;
-    let uses = GlyphUse::collect(pages);
-    let subsets = fonts::subset_all(&uses, fonts)?;
+    let uses = GlyphUse::collect(&layout.pages);
+    let maps: Vec<Vec<u16>> = uses.iter().map(|u| subset::gid_map(&u.gids())).collect();
+    // rayon::join, not a thread of our own: waiting in it lets this thread help
+    // with the other side's work (a plain join would block a pool thread, and in a
+    // batch build every pool thread could end up blocked).
+    let (subsets, document) = rayon::join(
+        || fonts::subset_all(&uses, fonts),
+        || document(layout, &uses, &maps, meta, lap),
+    );
+    let (mut lo, resources, freeing) = document?;
+    let subsets = subsets?;
     lap("subset fonts");
 
+    let mut font_dict = Dictionary::new();
+    for (u, sub) in uses.iter().zip(subsets) {
+        let id = fonts::add_font(&mut lo, fonts.face(u.style), u, sub);
+        font_dict.set(fonts::resource_name(u.style), id);
+    }
+    if let Some(Ok(resources)) = resources.map(|id| lo.get_object_mut(id))
+        && let Ok(resources) = resources.as_dict_mut()
+    {
+        resources.set("Font", font_dict);
+    }
+    compress_streams(&mut lo);
+    lap("compress");
+
+    let out = file::write(&lo);
+    // A panic while freeing cannot leave anything behind worth reporting.
+    let _ = freeing.join();
+    lap("serialise");
+    Ok(out)
+}
+
+/// Everything of the document but the fonts: the page content streams (written
+/// and deflated on all cores), printpdf's page tree, annotations and Info, and the
+/// catalogue entries of `catalog`. Returns the document, the pages' shared
+/// resource dictionary (for the fonts), and the thread freeing the pages.
+fn document(
+    mut layout: Layout,
+    uses: &[GlyphUse],
+    maps: &[Vec<u16>],
+    meta: &Metadata,
+    lap: Lap<'_>,
+) -> Result<(lopdf::Document, Option<ObjectId>, std::thread::JoinHandle<()>), PdfError> {
     let refs: Vec<FontRef<'_>> = uses
         .iter()
-        .zip(&subsets)
-        .map(|(u, s)| FontRef {
+        .zip(maps)
+        .map(|(u, gids)| FontRef {
             style: u.style,
             resource: fonts::resource_name(u.style),
-            gids: &s.gids,
+            gids,
         })
         .collect();
-    // Pages are independent: write and deflate them on all cores.
-    let contents = crate::parallel::map(pages, |p| {
-        let raw = content::page_content(p, &refs);
-        match deflate(&raw) {
-            Some(packed) => (packed, true),
-            None => (raw, false),
-        }
-    });
-    drop(refs);
+    let contents: Vec<(Vec<u8>, bool)> = layout
+        .pages
+        .par_iter()
+        .map(|p| {
+            let raw = content::page_content(p, &refs);
+            match deflate(&raw) {
+                Some(packed) => (packed, true),
+                None => (raw, false),
+            }
+        })
+        .collect();
+    lap("page content");
+
     // The pages' runs are written. Freeing millions of them takes a while (and at
     // 40,000 items made the allocator consolidate a gigabyte of small chunks in the
     // next phase), so it happens on another thread while the document is built;
@@ -114,11 +164,9 @@ pub fn write(
         })
         .collect();
     let freeing = std::thread::spawn(move || drop(written));
-    let pages = &layout.pages;
-    lap("page content");
 
     let mut doc = PdfDocument::new(&meta.title);
-    doc.pages = pages.iter().map(page_skeleton).collect();
+    doc.pages = layout.pages.iter().map(page_skeleton).collect();
     let info = &mut doc.metadata.info;
     info.author = meta.author.clone();
     info.subject = meta.subject.clone();
@@ -137,23 +185,10 @@ pub fn write(
         image_optimization: None,
     };
     let mut lo = doc.to_lopdf_document(&opts, &mut Vec::new());
-    let mut font_dict = Dictionary::new();
-    for (u, sub) in uses.iter().zip(subsets) {
-        let id = fonts::add_font(&mut lo, fonts.face(u.style), u, sub);
-        font_dict.set(fonts::resource_name(u.style), id);
-    }
-    install_pages(&mut lo, contents, font_dict)?;
-    lap("pdf objects");
-
+    let resources = install_pages(&mut lo, contents)?;
     catalog::finish(&mut lo, &layout, meta);
-    compress_streams(&mut lo);
-    lap("compress");
-
-    let out = file::write(&lo);
-    // A panic while freeing cannot leave anything behind worth reporting.
-    let _ = freeing.join();
-    lap("serialise");
-    Ok(out)
+    lap("pdf objects");
+    Ok((lo, resources, freeing))
 }
 
 /// A page for printpdf: its size and link annotations; the content is ours.
@@ -190,14 +225,13 @@ fn page_skeleton(page: &Page) -> PdfPage {
     )
 }
 
-/// Puts our content streams into printpdf's pages and our fonts into the resources.
-/// printpdf gives every page its own copy of one resource dictionary; the pages
-/// share the first instead.
+/// Puts our content streams into printpdf's pages. printpdf gives every page its
+/// own copy of one resource dictionary; the pages share the first instead, whose
+/// id is returned (the fonts go into it once they are ready).
 fn install_pages(
     doc: &mut lopdf::Document,
     contents: Vec<(Vec<u8>, bool)>,
-    fonts: Dictionary,
-) -> Result<(), PdfError> {
+) -> Result<Option<ObjectId>, PdfError> {
     let broken = |what: &str| PdfError(format!("printpdf wrote no {what}"));
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
     if page_ids.len() != contents.len() {
@@ -235,7 +269,6 @@ fn install_pages(
                     }
                     resources.remove(key);
                 }
-                resources.set("Font", fonts.clone());
                 for id in unused {
                     doc.objects.remove(&id);
                 }
@@ -249,23 +282,12 @@ fn install_pages(
             }
         }
     }
-    Ok(())
-}
-
-/// Deflates at level 6: lopdf's level 9 took twice as long for 0.5% smaller output.
-fn deflate(content: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Write;
-    let mut encoder = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(content.len() / 2),
-        flate2::Compression::new(6),
-    );
-    encoder.write_all(content).ok()?;
-    encoder.finish().ok().filter(|c| c.len() < content.len())
+    Ok(shared)
 }
 
 /// Deflates every stream not yet compressed (fonts, ToUnicode maps, the ICC profile).
 fn compress_streams(doc: &mut lopdf::Document) {
-    let mut streams: Vec<&mut lopdf::Stream> = doc
+    let streams: Vec<&mut lopdf::Stream> = doc
         .objects
         .values_mut()
         .filter_map(|o| match o {
@@ -273,10 +295,8 @@ fn compress_streams(doc: &mut lopdf::Document) {
             _ => None,
         })
         .collect();
-    // Streams are independent: deflate them on all cores (the font programs are the
-    // big ones, so they go first into the queue).
-    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
-    let packed = crate::parallel::map(&streams, |s| deflate(&s.content));
+    // Streams are independent: deflate them on all cores.
+    let packed: Vec<Option<Vec<u8>>> = streams.par_iter().map(|s| deflate(&s.content)).collect();
     for (stream, packed) in streams.into_iter().zip(packed) {
         if let Some(compressed) = packed {
             stream.dict.set("Filter", "FlateDecode");

@@ -12,7 +12,12 @@ use sha2::{Digest, Sha256};
 
 /// A subset font program and how original glyph ids map into it.
 pub struct Subset {
+    /// The font program, deflated when `packed` (see [`Subset::pack`]).
     pub bytes: Vec<u8>,
+    /// Length of the font program before deflating (the `/Length1` of `FontFile2`).
+    pub raw_len: usize,
+    /// Whether `bytes` is deflated.
+    pub packed: bool,
     /// Original glyph id → glyph id in `bytes` (0 for glyphs not kept).
     pub gids: Vec<u16>,
     /// Number of glyphs in `bytes`; new ids are `0..count`.
@@ -39,19 +44,44 @@ pub fn subset_font(font: &[u8], used: &[u16]) -> Result<Subset, String> {
         .map_err(|e| e.to_string())?
         .table(ttf_parser::Tag::from_bytes(b"glyf"))
         .is_none();
-    let max = used.iter().copied().max().unwrap_or(0) as usize;
-    let mut gids = vec![0u16; max + 1];
-    for &g in used {
-        // Every id of `used` was given to the remapper above.
-        gids[g as usize] = remapper.get(g).unwrap_or(0);
-    }
+    let gids = gid_map(used);
+    debug_assert!(
+        used.iter()
+            .all(|&g| remapper.get(g) == Some(gids[g as usize]))
+    );
     Ok(Subset {
         tag: tag_for(font, used),
         count: remapper.num_gids(),
+        raw_len: bytes.len(),
+        packed: false,
         bytes,
         gids,
         cff,
     })
+}
+
+/// Original glyph id → subset glyph id, for the glyphs `used` (ascending, without
+/// duplicates or .notdef): they become 1, 2, … in that order, as [`subset_font`]
+/// numbers them. Known before subsetting, so pages can be written meanwhile.
+pub fn gid_map(used: &[u16]) -> Vec<u16> {
+    let max = used.iter().copied().max().unwrap_or(0) as usize;
+    let mut gids = vec![0u16; max + 1];
+    for (new, &old) in used.iter().enumerate() {
+        // At most 65,535 distinct glyph ids exist, so `new + 1` fits.
+        gids[old as usize] = (new + 1) as u16;
+    }
+    gids
+}
+
+impl Subset {
+    /// Deflates the font program (if that makes it smaller).
+    pub fn pack(mut self) -> Subset {
+        if let Some(packed) = super::deflate::deflate(&self.bytes) {
+            self.bytes = packed;
+            self.packed = true;
+        }
+        self
+    }
 }
 
 /// The subset tag: a hash of the font and the glyph set, as six letters A–Z.
@@ -105,6 +135,7 @@ mod tests {
             assert_eq!(sub.glyph_hor_advance(n), face.glyph_hor_advance(o));
             assert_eq!(sub.glyph_bounding_box(n), face.glyph_bounding_box(o));
         }
+        assert_eq!(s.gids, gid_map(&used));
         assert_eq!(s.tag.len(), 6);
         assert!(s.tag.chars().all(|c| c.is_ascii_uppercase()));
     }
