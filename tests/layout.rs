@@ -164,7 +164,7 @@ fn default_document_has_no_forbidden_line_starts_and_stays_in_its_cells() {
             if run.baseline < style.body_bottom() && run.x >= e[0] {
                 let col = (0..4).find(|&c| run.x >= e[c] && run.x < e[c + 1]);
                 if let Some(c) = col {
-                    let right = run.x + run.width();
+                    let right = run.x + run.width;
                     assert!(
                         right.0 <= e[c + 1].0 + 0.01,
                         "page {p}: {:?} overflows",

@@ -3,7 +3,7 @@
 //! The result is a list of [`BlockLine`]s positioned relative to the block's top-left
 //! corner, so that the table can split a block between any two lines.
 
-use super::{Color, Element, Rect, TextRun};
+use super::{Color, Element, Rect, RunGlyph, TextRun};
 use crate::markup::{self, LineKind};
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
 use crate::text::linebreak::Shaped;
@@ -371,7 +371,8 @@ fn make_line(
     let baseline = (spec.line_height - em) / 2.0 + face.ascent(spec.size);
     let link_of = |i: usize| links.iter().position(|r| r.contains(&shaped.offsets[i]));
 
-    let mut runs = Vec::new();
+    // Most lines are one run; a link adds two more at most.
+    let mut runs = Vec::with_capacity(1);
     let mut rects = Vec::new();
     let mut x = x0;
     let mut i = range.start;
@@ -388,19 +389,23 @@ fn make_line(
             .find(|&j| link_of(j) != link)
             .unwrap_or(range.end);
         let mut glyphs = Vec::with_capacity(end - i);
-        let mut spaces = Vec::with_capacity(end - i);
-        let mut j = i;
-        while j < end {
-            let space = if j > range.start && j > i {
-                shaped.space_before[j]
-            } else {
-                0
-            };
-            glyphs.push(shaped.glyphs[j].clone());
-            spaces.push(space);
-            j += 1;
+        let mut trailing = Vec::new();
+        let mut run_width = 0;
+        for j in i..end {
+            let g = &shaped.glyphs[j];
+            let space = if j > i { shaped.space_before[j] } else { 0 };
+            run_width += g.advance + space;
+            if let Some(t) = &g.trailing {
+                trailing.push(((j - i) as u32, t.as_str().into()));
+            }
+            glyphs.push(RunGlyph {
+                ch: g.ch,
+                gid: g.gid,
+                // 和欧間 is a quarter em: far inside i16.
+                space_before: space as i16,
+            });
         }
-        let run_width: i32 = glyphs.iter().zip(&spaces).map(|(g, s)| g.advance + s).sum();
+        let j = end;
         if let Some(l) = link {
             rects.push((
                 Rect {
@@ -422,8 +427,9 @@ fn make_line(
             } else {
                 spec.color
             },
+            width: Pt(run_width as f32 * scale),
             glyphs,
-            space_before: spaces,
+            trailing,
         });
         x = run_x + run_width;
         i = j;
@@ -513,7 +519,7 @@ mod tests {
             assert_eq!(l.links.len(), 1);
             assert_eq!(l.links[0].1, url);
             let run = &l.runs[0];
-            assert!((l.links[0].0.width.0 - run.width().0).abs() < 0.01);
+            assert!((l.links[0].0.width.0 - run.width.0).abs() < 0.01);
             assert!(l.links[0].0.x.0 + l.links[0].0.width.0 <= 150.0 + 0.01);
         }
         assert_eq!(texts(url_lines).concat(), url);

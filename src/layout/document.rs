@@ -221,7 +221,7 @@ pub fn add_watermark(
     };
     // Centre the text on the page along the diagonal.
     let angle = (style.page_height.0 / style.page_width.0).atan();
-    let (w, h) = (run.width().0, size.0 * 0.7);
+    let (w, h) = (run.width.0, size.0 * 0.7);
     let (cx, cy) = (style.page_width.0 / 2.0, style.page_height.0 / 2.0);
     let (cos, sin) = (angle.cos(), angle.sin());
     // Origin such that the text's centre lands on the page centre (y grows downwards).
@@ -311,7 +311,7 @@ fn shift_lines(lines: &mut [BlockLine], target_x: impl Fn(Pt) -> Pt) {
         let (Some(first), Some(last)) = (line.runs.first(), line.runs.last()) else {
             continue;
         };
-        let used = last.x + last.width() - first.x;
+        let used = last.x + last.width - first.x;
         let shift = target_x(used) - first.x;
         for run in &mut line.runs {
             run.x += shift;

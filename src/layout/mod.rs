@@ -12,7 +12,7 @@ pub mod revisions;
 pub mod style;
 pub mod table;
 
-use crate::text::font::{FontStyle, Glyph};
+use crate::text::font::FontStyle;
 use crate::units::Pt;
 
 pub use document::{Layout, add_watermark, layout_document};
@@ -30,6 +30,18 @@ impl Color {
     }
 }
 
+/// A glyph placed in a run. Eight bytes: a long document holds millions of them,
+/// and their number and size decide the build's memory and much of its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunGlyph {
+    /// The character it stands for, for the PDF text layer (ToUnicode).
+    pub ch: char,
+    /// Glyph id in the full font.
+    pub gid: u16,
+    /// Extra space before it in 1/1000 em (和欧間); 0 for a run's first glyph.
+    pub space_before: i16,
+}
+
 /// A run of glyphs in one font, size and colour on one baseline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRun {
@@ -39,26 +51,30 @@ pub struct TextRun {
     pub size: Pt,
     pub style: FontStyle,
     pub color: Color,
-    pub glyphs: Vec<Glyph>,
-    /// Extra space before each glyph in 1/1000 em (和欧間); the first entry is 0.
-    pub space_before: Vec<i32>,
+    /// Advance width of the whole run, spaces included.
+    pub width: Pt,
+    pub glyphs: Vec<RunGlyph>,
+    /// Ignorable characters (variation selectors, joiners) that follow glyph `i`:
+    /// drawn as nothing but part of the text layer. Rare, so kept aside.
+    pub trailing: Vec<(u32, Box<str>)>,
 }
 
 impl TextRun {
     /// The run's source text, as it will read in the PDF text layer.
     pub fn text(&self) -> String {
-        self.glyphs.iter().map(Glyph::text).collect()
+        (0..self.glyphs.len()).map(|i| self.glyph_text(i)).collect()
     }
 
-    /// Advance width of the whole run.
-    pub fn width(&self) -> Pt {
-        let milli: i32 = self
-            .glyphs
-            .iter()
-            .zip(&self.space_before)
-            .map(|(g, s)| g.advance + s)
-            .sum();
-        Pt(milli as f32 * self.size.0 / 1000.0)
+    /// The source text glyph `i` stands for: its character and any that trail it.
+    pub fn glyph_text(&self, i: usize) -> String {
+        let mut s = String::new();
+        if let Some(g) = self.glyphs.get(i) {
+            s.push(g.ch);
+        }
+        for (_, t) in self.trailing.iter().filter(|(at, _)| *at as usize == i) {
+            s.push_str(t);
+        }
+        s
     }
 }
 

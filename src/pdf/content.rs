@@ -185,13 +185,13 @@ impl Writer {
     /// The glyphs as `Tj`, or as `TJ` with the extra spaces (和欧間) as offsets.
     /// TJ offsets are subtracted from the pen position, hence negative.
     fn glyphs(&mut self, run: &TextRun, gids: &[u16]) {
-        let spaced = run.space_before.iter().skip(1).any(|&s| s != 0);
+        let spaced = run.glyphs.iter().skip(1).any(|g| g.space_before != 0);
         if spaced {
             self.out.push(b'[');
         }
         let mut bytes = Vec::with_capacity(run.glyphs.len() * 2);
         for (i, g) in run.glyphs.iter().enumerate() {
-            let space = run.space_before.get(i).copied().unwrap_or(0);
+            let space = g.space_before;
             if i > 0 && space != 0 {
                 syntax::literal_string(&mut self.out, &bytes);
                 bytes.clear();
@@ -210,16 +210,6 @@ impl Writer {
 mod tests {
     use super::*;
     use crate::layout::Rect;
-    use crate::text::font::Glyph;
-
-    fn glyph(gid: u16) -> Glyph {
-        Glyph {
-            gid,
-            advance: 500,
-            ch: 'a',
-            trailing: None,
-        }
-    }
 
     fn page(elements: Vec<Element>) -> Page {
         Page {
@@ -229,15 +219,24 @@ mod tests {
         }
     }
 
-    fn run(gids: &[u16], space_before: Vec<i32>) -> TextRun {
+    fn run(gids: &[u16], space_before: Vec<i16>) -> TextRun {
         TextRun {
             x: Pt(10.0),
             baseline: Pt(20.5),
             size: Pt(9.0),
             style: FontStyle::Regular,
             color: Color::BLACK,
-            glyphs: gids.iter().map(|&g| glyph(g)).collect(),
-            space_before,
+            width: Pt(gids.len() as f32 * 4.5),
+            glyphs: gids
+                .iter()
+                .zip(space_before)
+                .map(|(&gid, space_before)| crate::layout::RunGlyph {
+                    ch: 'a',
+                    gid,
+                    space_before,
+                })
+                .collect(),
+            trailing: Vec::new(),
         }
     }
 

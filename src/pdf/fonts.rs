@@ -15,14 +15,15 @@ use rayon::prelude::*;
 use super::PdfError;
 use super::subset::{Subset, subset_font};
 use crate::layout::Page;
-use crate::text::font::{FontFace, FontSet, FontStyle, Glyph};
+use crate::text::font::{FontFace, FontSet, FontStyle};
 
 /// The glyphs one face draws in the document, by original glyph id, each with the
-/// first glyph seen for it (its advance and source text). Owned, so that the pages
-/// can be dropped once their content is written.
+/// source text of the first place it is drawn (a plain character is preferred to
+/// one carrying a variation selector: one glyph has one ToUnicode entry). Owned,
+/// so that the pages can be dropped once their content is written.
 pub struct GlyphUse {
     pub style: FontStyle,
-    by_gid: Vec<Option<Glyph>>,
+    by_gid: Vec<Option<(char, Box<str>)>>,
 }
 
 impl GlyphUse {
@@ -41,16 +42,18 @@ impl GlyphUse {
                 }
             };
             let by_gid = &mut uses[i].by_gid;
-            for g in &run.glyphs {
-                let gid = g.gid as usize;
+            for (k, g) in run.glyphs.iter().enumerate() {
+                let gid = usize::from(g.gid);
                 if gid >= by_gid.len() {
                     by_gid.resize(gid + 1, None);
                 }
-                // Prefer the plain character over one carrying a variation selector:
-                // one glyph has one ToUnicode entry.
-                match &by_gid[gid] {
-                    Some(seen) if seen.trailing.is_none() || g.trailing.is_some() => {}
-                    _ => by_gid[gid] = Some(g.clone()),
+                let plain = |(ch, text): &(char, Box<str>)| text.chars().eq([*ch]);
+                let has_trailing = run.trailing.iter().any(|t| t.0 as usize == k);
+                let keep = by_gid[gid]
+                    .as_ref()
+                    .is_some_and(|seen| plain(seen) || has_trailing);
+                if !keep {
+                    by_gid[gid] = Some((g.ch, run.glyph_text(k).into()));
                 }
             }
         }
@@ -60,15 +63,19 @@ impl GlyphUse {
 
     /// The original glyph ids used, ascending, without .notdef.
     pub fn gids(&self) -> Vec<u16> {
-        self.glyphs().map(|(gid, _)| gid).collect()
+        self.glyphs().map(|(gid, _, _)| gid).collect()
     }
 
-    fn glyphs(&self) -> impl Iterator<Item = (u16, &Glyph)> + '_ {
+    /// Glyph id, character and source text of every glyph used.
+    fn glyphs(&self) -> impl Iterator<Item = (u16, char, &str)> + '_ {
         self.by_gid
             .iter()
             .enumerate()
             .skip(1)
-            .filter_map(|(gid, g)| Some((gid as u16, g.as_ref()?)))
+            .filter_map(|(gid, g)| {
+                let (ch, text) = g.as_ref()?;
+                Some((gid as u16, *ch, &**text))
+            })
     }
 }
 
@@ -102,12 +109,14 @@ pub fn add_font(doc: &mut Document, face: &FontFace, used: &GlyphUse, sub: Subse
         *w = Object::Integer(i64::from(metrics.notdef_width));
     }
     let mut to_unicode = Vec::with_capacity(usize::from(sub.count));
-    for (old, glyph) in used.glyphs() {
+    for (old, ch, text) in used.glyphs() {
         let new = sub.gids.get(usize::from(old)).copied().unwrap_or(0);
+        // The same lookup the layout measured with, so `/W` says what it assumed.
+        let advance = face.lookup(ch).map_or(0, |(_, advance)| advance);
         if let Some(w) = widths.get_mut(usize::from(new)) {
-            *w = Object::Integer(i64::from(glyph.advance));
+            *w = Object::Integer(i64::from(advance));
         }
-        to_unicode.push((new, glyph.text()));
+        to_unicode.push((new, text.to_string()));
     }
     to_unicode.sort_unstable_by_key(|(gid, _)| *gid);
 
@@ -255,6 +264,50 @@ fn to_unicode_cmap(entries: &[(u16, String)]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::{Color, Element, RunGlyph, TextRun};
+    use crate::units::Pt;
+
+    fn run(text: &[(char, u16)], trailing: Vec<(u32, Box<str>)>) -> Element {
+        Element::Text(TextRun {
+            x: Pt(0.0),
+            baseline: Pt(0.0),
+            size: Pt(9.0),
+            style: FontStyle::Regular,
+            color: Color::BLACK,
+            width: Pt(0.0),
+            glyphs: text
+                .iter()
+                .map(|&(ch, gid)| RunGlyph {
+                    ch,
+                    gid,
+                    space_before: 0,
+                })
+                .collect(),
+            trailing,
+        })
+    }
+
+    #[test]
+    fn a_glyph_reads_as_its_plain_character_when_it_has_one() {
+        // 葛 with an ideographic variation selector first, then plain, same glyph.
+        let page = Page {
+            width: Pt(100.0),
+            height: Pt(100.0),
+            elements: vec![
+                run(&[('葛', 7), ('飾', 8)], vec![(0, "\u{E0100}".into())]),
+                run(&[('葛', 7)], vec![]),
+                run(&[('区', 9)], vec![(0, "\u{FE00}".into())]),
+            ],
+        };
+        let uses = GlyphUse::collect(std::slice::from_ref(&page));
+        assert_eq!(uses.len(), 1);
+        assert_eq!(uses[0].gids(), vec![7, 8, 9]);
+        let texts: Vec<(u16, char, &str)> = uses[0].glyphs().collect();
+        assert_eq!(
+            texts,
+            vec![(7, '葛', "葛"), (8, '飾', "飾"), (9, '区', "区\u{FE00}")]
+        );
+    }
 
     #[test]
     fn cmap_maps_codes_to_utf16_including_surrogates() {

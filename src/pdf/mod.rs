@@ -122,7 +122,14 @@ fn document(
     maps: &[Vec<u16>],
     meta: &Metadata,
     lap: Lap<'_>,
-) -> Result<(lopdf::Document, Option<ObjectId>, std::thread::JoinHandle<()>), PdfError> {
+) -> Result<
+    (
+        lopdf::Document,
+        Option<ObjectId>,
+        std::thread::JoinHandle<()>,
+    ),
+    PdfError,
+> {
     let refs: Vec<FontRef<'_>> = uses
         .iter()
         .zip(maps)
