@@ -128,6 +128,12 @@ print("Wall: hyperfine `--warmup 2 --runs 10` (5 for 40000) of "
       "median of 3 runs under `/usr/bin/time -v`. "
       "N = 38 is `data/kamiless.yaml`; the others are synthetic "
       "(`disclosure_pdf::sample::generate(N, 1)`).")
+print()
+print("Phases overlap, so they add up to more than the wall time: `check` runs beside "
+      "`layout` (which includes any wait for it), and the fonts are subset and deflated "
+      "beside `page content` and `pdf objects` (`subset fonts` is only the wait for them "
+      "after that). `compress` is the small streams left (ToUnicode maps); `serialise` "
+      "builds the object streams and writes the file.")
 for note in notes:
     print()
     print(note)
