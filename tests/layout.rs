@@ -242,3 +242,28 @@ fn control_clause_is_printed_small_under_the_title() {
     assert!(control.baseline > title.baseline);
     assert!(control.size < title.size);
 }
+
+#[test]
+fn long_item_numbers_shrink_to_one_line_instead_of_breaking() {
+    let items = "  - title: 暗号\n    items:\n      - no: 9\n        title: 一\n        content: a\n      - no: 1595\n        title: 二\n        content: b\n      - no: 123456\n        title: 三\n        content: c\n";
+    let (pages, style) = lay_out(&yaml(items));
+    let e = style.column_edges();
+    let numbers: Vec<_> = pages[0]
+        .runs()
+        .filter(|r| r.x >= e[1] && r.x < e[2] && r.text() != "No.")
+        .collect();
+    let texts: Vec<String> = numbers.iter().map(|r| r.text()).collect();
+    assert_eq!(texts, ["9", "1595", "123456"], "each number on one line");
+    assert_eq!(
+        numbers[0].size, style.body_size,
+        "short numbers keep the body size"
+    );
+    for r in &numbers {
+        assert!(
+            r.x >= e[1] && r.x + r.width <= e[2],
+            "{} fits its cell",
+            r.text()
+        );
+    }
+    assert!(numbers[2].size < numbers[1].size && numbers[1].size < style.body_size);
+}
