@@ -61,19 +61,20 @@ pub fn write(doc: &Document) -> Vec<u8> {
     let max_id = doc.objects.keys().map(|id| id.0).max().unwrap_or(0);
     let size = max_id as usize + streams.len() + 2;
     // Per object number: (type, field 2, field 3) of its cross-reference entry.
-    let mut xref: Vec<(u8, u32, u16)> = vec![(0, 0, 0); size];
+    let mut xref: Vec<(u8, u64, u16)> = vec![(0, 0, 0); size];
     xref[0] = (0, 0, 65535);
 
     for (id, object) in &direct {
-        xref[id.0 as usize] = (1, out.len() as u32, id.1);
+        xref[id.0 as usize] = (1, out.len() as u64, id.1);
         indirect(&mut out, *id, object);
     }
     for (k, (chunk, stream)) in chunks.iter().zip(streams).enumerate() {
         let stream_id = max_id + 1 + k as u32;
         for (index, (id, _)) in chunk.iter().enumerate() {
-            xref[id.0 as usize] = (2, stream_id, index as u16);
+            // At most OBJECTS_PER_STREAM objects per stream, so the index fits.
+            xref[id.0 as usize] = (2, u64::from(stream_id), index as u16);
         }
-        xref[stream_id as usize] = (1, out.len() as u32, 0);
+        xref[stream_id as usize] = (1, out.len() as u64, 0);
         indirect(&mut out, (stream_id, 0), &stream);
     }
 
@@ -81,17 +82,20 @@ pub fn write(doc: &Document) -> Vec<u8> {
     let id = Object::String(digest[..16].to_vec(), lopdf::StringFormat::Hexadecimal);
     let xref_id = size as u32 - 1;
     let xref_offset = out.len();
-    xref[xref_id as usize] = (1, xref_offset as u32, 0);
-    let mut table = Vec::with_capacity(size * 7);
-    for (kind, field2, field3) in &xref {
+    xref[xref_id as usize] = (1, xref_offset as u64, 0);
+    // Offsets take four bytes, or eight in a file past 4 GB.
+    let wide = xref_offset > u32::MAX as usize;
+    let field2 = if wide { 8 } else { 4 };
+    let mut table = Vec::with_capacity(size * (3 + field2));
+    for (kind, offset, field3) in &xref {
         table.push(*kind);
-        table.extend_from_slice(&field2.to_be_bytes());
+        table.extend_from_slice(&offset.to_be_bytes()[8 - field2..]);
         table.extend_from_slice(&field3.to_be_bytes());
     }
     let mut dict = lopdf::Dictionary::new();
     dict.set("Type", Object::Name(b"XRef".to_vec()));
     dict.set("Size", size as i64);
-    dict.set("W", vec![1.into(), 4.into(), 2.into()]);
+    dict.set("W", vec![1.into(), (field2 as i64).into(), 2.into()]);
     for key in [&b"Root"[..], b"Info"] {
         if let Ok(value) = doc.trailer.get(key) {
             dict.set(key, value.clone());
