@@ -281,15 +281,26 @@ pub fn build_pdf(input: &Input, opts: &BuildOptions) -> Result<Built, Error> {
     };
     // Checking and layout are independent: the layout runs while the document is
     // checked, and is thrown away if the check finds errors (whose messages say
-    // more than a layout error would).
-    let ((diagnostics, check_took), laid) = rayon::join(
-        || {
-            let start = Instant::now();
-            let diagnostics = check::check(doc, &fonts, &input.positions);
-            (diagnostics, start.elapsed())
-        },
-        || layout::layout_document(doc, &fonts, &style),
-    );
+    // more than a layout error would). A document with titles longer than the
+    // layout is built for is checked first (see `check::fits_layout`).
+    let checking = || {
+        let start = Instant::now();
+        let diagnostics = check::check(doc, &fonts, &input.positions);
+        (diagnostics, start.elapsed())
+    };
+    let lay_out = || layout::layout_document(doc, &fonts, &style);
+    let ((diagnostics, check_took), laid) = if check::fits_layout(doc) {
+        rayon::join(checking, lay_out)
+    } else {
+        let checked = checking();
+        if checked.0.iter().any(|d| d.severity == Severity::Error) {
+            return Err(Error::Invalid {
+                path: input.path.clone(),
+                diagnostics: checked.0,
+            });
+        }
+        (checked, lay_out())
+    };
     clock.record("check", check_took);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Error::Invalid {

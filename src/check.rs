@@ -215,6 +215,19 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic
     out
 }
 
+/// Whether every title is within the lengths the layout is built for. A build lays
+/// out the document while it is being checked; a document that fails this must be
+/// checked first instead, since a title of megabytes, repeated on every page of its
+/// category, could exhaust memory before the check's error is printed.
+pub fn fits_layout(doc: &Document) -> bool {
+    doc.categories.iter().all(|c| {
+        c.title.chars().count() <= MAX_CATEGORY_TITLE
+            && c.items
+                .iter()
+                .all(|i| i.title.chars().count() <= MAX_ITEM_TITLE)
+    })
+}
+
 /// Titles longer than this cannot be laid out sensibly in their column (a title
 /// that fills more than a page would have nowhere to go).
 pub const MAX_ITEM_TITLE: usize = 200;

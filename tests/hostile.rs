@@ -85,6 +85,37 @@ fn ten_thousand_items() {
 }
 
 #[test]
+fn an_overlong_category_title_is_refused_before_any_layout() {
+    // A title far past the limit, over many pages: laid out, it would be drawn
+    // again on every page of its category (gigabytes); checked first, it fails fast.
+    let items: String = (1..=3_000)
+        .map(|i| format!("      - no: {i}\n        title: 項目\n        content: 内容\n"))
+        .collect();
+    let yaml = MINIMAL
+        .split("      - no: 1")
+        .next()
+        .unwrap()
+        .replace("title: 暗号", &format!("title: {}", "暗".repeat(1_000_000)))
+        + &items;
+    let t = Scratch::new("long-label");
+    t.write("in.yaml", &yaml);
+    let start = Instant::now();
+    let o = run_bounded(&t, &["build", "in.yaml", "-o", "out.pdf"], LIMIT);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).contains("the category title is 1000000 characters; at most 100"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!t.path("out.pdf").exists());
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
 fn a_10_mb_file_is_read_and_a_larger_one_refused() {
     let t = Scratch::new("size");
     t.write(

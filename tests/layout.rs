@@ -245,7 +245,7 @@ fn control_clause_is_printed_small_under_the_title() {
 
 #[test]
 fn long_item_numbers_shrink_to_one_line_instead_of_breaking() {
-    let items = "  - title: 暗号\n    items:\n      - no: 9\n        title: 一\n        content: a\n      - no: 1595\n        title: 二\n        content: b\n      - no: 123456\n        title: 三\n        content: c\n";
+    let items = "  - title: 暗号\n    items:\n      - no: 9\n        title: 一\n        content: a\n      - no: 100\n        title: 百\n        content: d\n      - no: 1595\n        title: 二\n        content: b\n      - no: 123456\n        title: 三\n        content: c\n";
     let (pages, style) = lay_out(&yaml(items));
     let e = style.column_edges();
     let numbers: Vec<_> = pages[0]
@@ -253,11 +253,19 @@ fn long_item_numbers_shrink_to_one_line_instead_of_breaking() {
         .filter(|r| r.x >= e[1] && r.x < e[2] && r.text() != "No.")
         .collect();
     let texts: Vec<String> = numbers.iter().map(|r| r.text()).collect();
-    assert_eq!(texts, ["9", "1595", "123456"], "each number on one line");
     assert_eq!(
-        numbers[0].size, style.body_size,
-        "short numbers keep the body size"
+        texts,
+        ["9", "100", "1595", "123456"],
+        "each number on one line"
     );
+    for short in &numbers[..2] {
+        assert_eq!(
+            short.size,
+            style.body_size,
+            "{} keeps the body size",
+            short.text()
+        );
+    }
     for r in &numbers {
         assert!(
             r.x >= e[1] && r.x + r.width <= e[2],
@@ -265,5 +273,5 @@ fn long_item_numbers_shrink_to_one_line_instead_of_breaking() {
             r.text()
         );
     }
-    assert!(numbers[2].size < numbers[1].size && numbers[1].size < style.body_size);
+    assert!(numbers[3].size < numbers[2].size && numbers[2].size < style.body_size);
 }

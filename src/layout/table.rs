@@ -272,12 +272,14 @@ impl Row {
             layout_text(fonts, text, inner(width), spec).map_err(missing(place(field)))
         };
         let mut no = set(&item.no.to_string(), style.no_width, body, "no")?;
-        // A number too wide for the column (four digits and more) is set smaller,
-        // using the cell padding too, rather than broken between its digits.
+        // A number too wide for the column is set across the cell padding too (three
+        // digits), and smaller if that is not enough (four and more), rather than
+        // broken between its digits.
         if no.len() > 1 {
             let width: Pt = no.iter().flat_map(|l| &l.runs).map(|r| r.width).sum();
             let room = style.no_width - style.cell_pad_x;
-            let size = Pt((body.size.0 * room.0 / width.0 * 10.0).floor() / 10.0);
+            // Never larger than the body text: three digits fit with the padding.
+            let size = Pt((body.size.0 * room.0 / width.0 * 10.0).floor() / 10.0).min(body.size);
             let small = TextSpec { size, ..*body };
             no = layout_text(fonts, &item.no.to_string(), room, &small)
                 .map_err(missing(place("no")))?;

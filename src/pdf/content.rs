@@ -116,10 +116,6 @@ impl Writer {
         self.out.push(b' ');
     }
 
-    fn int(&mut self, v: u64) {
-        syntax::uint(&mut self.out, v);
-    }
-
     /// A layout point as PDF coordinates (y flipped).
     fn point(&mut self, x: Pt, y: Pt) {
         self.num(x);
@@ -195,8 +191,8 @@ impl Writer {
             if i > 0 && space != 0 {
                 syntax::literal_string(&mut self.out, &bytes);
                 bytes.clear();
-                self.out.push(b'-');
-                self.int(u64::from(space.unsigned_abs()));
+                // TJ offsets are subtracted from the pen position.
+                syntax::int(&mut self.out, -i64::from(space));
             }
             let gid = gids.get(g.gid as usize).copied().unwrap_or(0);
             bytes.extend_from_slice(&gid.to_be_bytes());

@@ -3,9 +3,12 @@
 //! map built from the source characters).
 //!
 //! The ToUnicode map comes from the characters the layout shaped, not from the
-//! font's cmap, so copying text out of the PDF gives back what the YAML said: a
-//! font that draws 用 and the Kangxi radical ⽤ with one glyph cannot turn one
-//! into the other.
+//! font's cmap, so copying text out of the PDF gives back what the YAML said,
+//! variation selectors included. One glyph has one entry, though: where two
+//! different texts are drawn with the same glyph (a plain 葛 and 葛 with a
+//! selector, or a character and its Kangxi radical look-alike in a font that maps
+//! both to one glyph), both copy as the first plain one drawn. `check` warns about
+//! the usual source of that, radicals pasted from old PDFs.
 
 use std::fmt::Write as _;
 

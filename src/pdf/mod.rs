@@ -88,7 +88,11 @@ pub fn write(
         || fonts::subset_all(&uses, fonts),
         || document(layout, &uses, &maps, meta, lap),
     );
-    let (mut lo, resources, freeing) = document?;
+    let Assembled {
+        doc: mut lo,
+        resources,
+        freeing,
+    } = document?;
     let subsets = subsets?;
     lap("subset fonts");
 
@@ -107,29 +111,23 @@ pub fn write(
 
     let out = file::write(&lo);
     // A panic while freeing cannot leave anything behind worth reporting.
-    let _ = freeing.join();
+    if let Some(freeing) = freeing {
+        let _ = freeing.join();
+    }
     lap("serialise");
     Ok(out)
 }
 
 /// Everything of the document but the fonts: the page content streams (written
 /// and deflated on all cores), printpdf's page tree, annotations and Info, and the
-/// catalogue entries of `catalog`. Returns the document, the pages' shared
-/// resource dictionary (for the fonts), and the thread freeing the pages.
+/// catalogue entries of `catalog`.
 fn document(
     mut layout: Layout,
     uses: &[GlyphUse],
     maps: &[Vec<u16>],
     meta: &Metadata,
     lap: Lap<'_>,
-) -> Result<
-    (
-        lopdf::Document,
-        Option<ObjectId>,
-        std::thread::JoinHandle<()>,
-    ),
-    PdfError,
-> {
+) -> Result<Assembled, PdfError> {
     let refs: Vec<FontRef<'_>> = uses
         .iter()
         .zip(maps)
@@ -170,7 +168,11 @@ fn document(
                 .collect(),
         })
         .collect();
-    let freeing = std::thread::spawn(move || drop(written));
+    let freeing = std::thread::Builder::new()
+        .name("free pages".into())
+        .spawn(move || drop(written))
+        // Without a thread to spare, the pages are freed as `spawn` fails.
+        .ok();
 
     let mut doc = PdfDocument::new(&meta.title);
     doc.pages = layout.pages.iter().map(page_skeleton).collect();
@@ -195,7 +197,20 @@ fn document(
     let resources = install_pages(&mut lo, contents)?;
     catalog::finish(&mut lo, &layout, meta);
     lap("pdf objects");
-    Ok((lo, resources, freeing))
+    Ok(Assembled {
+        doc: lo,
+        resources,
+        freeing,
+    })
+}
+
+/// The document without its fonts, as [`document`] leaves it.
+struct Assembled {
+    doc: lopdf::Document,
+    /// The resource dictionary the pages share, which the fonts go into.
+    resources: Option<ObjectId>,
+    /// The thread freeing the written pages, if one could be started.
+    freeing: Option<std::thread::JoinHandle<()>>,
 }
 
 /// A page for printpdf: its size and link annotations; the content is ours.
