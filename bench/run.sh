@@ -132,8 +132,7 @@ print()
 print("Phases overlap, so they add up to more than the wall time: `check` runs beside "
       "`layout` (which includes any wait for it), and the fonts are subset and deflated "
       "beside `page content` and `pdf objects` (`subset fonts` is only the wait for them "
-      "after that). `compress` is the small streams left (ToUnicode maps); `serialise` "
-      "builds the object streams and writes the file.")
+      "after that). `serialise` builds the object streams and writes the file.")
 for note in notes:
     print()
     print(note)

@@ -25,14 +25,12 @@ pub fn finish(doc: &mut Document, layout: &Layout, meta: &Metadata) {
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
     let page_height = layout.pages.first().map_or(0.0, |p| p.height.0);
     let outline = add_outline(doc, &layout.bookmarks, &page_ids, page_height);
+    // Not deflated: XMP must stay readable by tools that do not inflate streams
+    // (PDF/A asks this).
     let xmp = doc.add_object(Stream::new(
         dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
         xmp_packet(meta).into_bytes(),
     ));
-    // XMP must stay readable by tools that do not inflate streams (PDF/A asks this).
-    if let Ok(Object::Stream(s)) = doc.get_object_mut(xmp) {
-        s.allows_compression = false;
-    }
     let intent = meta.pdfa.then(|| output_intent(doc));
 
     if let Ok(catalog) = doc.catalog_mut() {
@@ -231,8 +229,7 @@ fn xmp_packet(meta: &Metadata) -> String {
 
 /// The sRGB output intent PDF/A requires for DeviceRGB content.
 fn output_intent(doc: &mut Document) -> ObjectId {
-    let mut profile = Stream::new(dictionary! { "N" => 3 }, super::icc::srgb_profile());
-    profile.allows_compression = true;
+    let profile = super::deflate::stream(dictionary! { "N" => 3 }, super::icc::srgb_profile());
     let profile = doc.add_object(profile);
     doc.add_object(dictionary! {
         "Type" => "OutputIntent",

@@ -18,6 +18,21 @@ const PIECE: usize = 32 * 1024;
 const WINDOW: usize = 32 * 1024;
 const LEVEL: u32 = 6;
 
+/// A PDF stream of `content` under `dict`, deflated (and marked `FlateDecode`) when
+/// that makes it smaller. Every compressible stream is made here, in its final
+/// form, where its content is produced: no pass over the document compresses later.
+pub fn stream(mut dict: lopdf::Dictionary, content: Vec<u8>) -> lopdf::Stream {
+    let content = match deflate(&content) {
+        Some(packed) => {
+            dict.set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
+            packed
+        }
+        None => content,
+    };
+    // `Stream::new` sets /Length.
+    lopdf::Stream::new(dict, content)
+}
+
 /// `content` as a zlib stream, or `None` if that would not be smaller.
 pub fn deflate(content: &[u8]) -> Option<Vec<u8>> {
     let pieces: Vec<(usize, &[u8])> = content

@@ -10,7 +10,7 @@ use lopdf::{Document, Object, ObjectId};
 
 use rayon::prelude::*;
 
-use super::syntax;
+use super::{deflate, syntax};
 use sha2::{Digest, Sha256};
 
 /// Objects per object stream: large enough for deflate to find the repetition
@@ -102,7 +102,7 @@ pub fn write(doc: &Document) -> Vec<u8> {
         }
     }
     dict.set("ID", vec![id.clone(), id]);
-    let xref_stream = deflated(dict, table);
+    let xref_stream = Object::Stream(deflate::stream(dict, table));
     indirect(&mut out, (xref_id, 0), &xref_stream);
     out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
     out
@@ -126,20 +126,7 @@ fn object_stream(objects: &[(ObjectId, &Object)]) -> Object {
     dict.set("Type", Object::Name(b"ObjStm".to_vec()));
     dict.set("N", objects.len() as i64);
     dict.set("First", first);
-    deflated(dict, header)
-}
-
-/// A stream of `content`, deflated if that makes it smaller.
-fn deflated(mut dict: lopdf::Dictionary, content: Vec<u8>) -> Object {
-    let content = match super::deflate(&content) {
-        Some(packed) => {
-            dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            packed
-        }
-        None => content,
-    };
-    dict.set("Length", content.len() as i64);
-    Object::Stream(lopdf::Stream::new(dict, content))
+    Object::Stream(deflate::stream(dict, header))
 }
 
 /// Writes `N G obj … endobj`.

@@ -15,8 +15,8 @@ use std::fmt::Write as _;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 use rayon::prelude::*;
 
-use super::PdfError;
 use super::subset::{Subset, subset_font};
+use super::{PdfError, deflate};
 use crate::layout::Page;
 use crate::text::font::{FontFace, FontSet, FontStyle};
 
@@ -90,20 +90,40 @@ pub fn resource_name(style: FontStyle) -> &'static str {
     }
 }
 
-/// Subsets and deflates every used face, side by side on all cores.
-pub fn subset_all(uses: &[GlyphUse], fonts: &FontSet) -> Result<Vec<Subset>, PdfError> {
+/// A subset face ready to embed: its glyph numbering and its font file stream.
+pub struct Embeddable {
+    subset: Subset,
+    file: Stream,
+}
+
+/// Subsets every used face and makes its (deflated) font file, side by side on
+/// all cores.
+pub fn subset_all(uses: &[GlyphUse], fonts: &FontSet) -> Result<Vec<Embeddable>, PdfError> {
     uses.par_iter()
         .map(|u| {
             let face = fonts.face(u.style);
-            subset_font(face.data(), &u.gids())
-                .map(Subset::pack)
-                .map_err(|e| PdfError(format!("subsetting {}: {e}", face.name())))
+            let mut subset = subset_font(face.data(), &u.gids())
+                .map_err(|e| PdfError(format!("subsetting {}: {e}", face.name())))?;
+            let bytes = std::mem::take(&mut subset.bytes);
+            let dict = if subset.cff {
+                dictionary! { "Subtype" => "OpenType" }
+            } else {
+                dictionary! { "Length1" => bytes.len() as i64 }
+            };
+            let file = deflate::stream(dict, bytes);
+            Ok(Embeddable { subset, file })
         })
         .collect()
 }
 
 /// Adds the font objects of one subset to `doc`; returns the Type0 font dictionary.
-pub fn add_font(doc: &mut Document, face: &FontFace, used: &GlyphUse, sub: Subset) -> ObjectId {
+pub fn add_font(
+    doc: &mut Document,
+    face: &FontFace,
+    used: &GlyphUse,
+    font: Embeddable,
+) -> ObjectId {
+    let Embeddable { subset: sub, file } = font;
     let metrics = Metrics::of(face);
     let base_font = format!("{}+{}", sub.tag, postscript_name(face));
 
@@ -123,16 +143,7 @@ pub fn add_font(doc: &mut Document, face: &FontFace, used: &GlyphUse, sub: Subse
     }
     to_unicode.sort_unstable_by_key(|(gid, _)| *gid);
 
-    let (file_key, mut dict) = if sub.cff {
-        ("FontFile3", dictionary! { "Subtype" => "OpenType" })
-    } else {
-        ("FontFile2", dictionary! { "Length1" => sub.raw_len as i64 })
-    };
-    if sub.packed {
-        dict.set("Filter", "FlateDecode");
-    }
-    let mut file = Stream::new(dict, sub.bytes);
-    file.allows_compression = !sub.packed;
+    let file_key = if sub.cff { "FontFile3" } else { "FontFile2" };
     let file = doc.add_object(file);
     let m = &metrics;
     let mut descriptor = dictionary! {
@@ -166,7 +177,10 @@ pub fn add_font(doc: &mut Document, face: &FontFace, used: &GlyphUse, sub: Subse
         cid_font.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
     }
     let cid_font = doc.add_object(cid_font);
-    let cmap = doc.add_object(Stream::new(Dictionary::new(), to_unicode_cmap(&to_unicode)));
+    let cmap = doc.add_object(deflate::stream(
+        Dictionary::new(),
+        to_unicode_cmap(&to_unicode),
+    ));
     doc.add_object(dictionary! {
         "Type" => "Font",
         "Subtype" => "Type0",

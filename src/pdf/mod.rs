@@ -17,7 +17,6 @@ mod icc;
 mod subset;
 mod syntax;
 
-use deflate::deflate;
 use lopdf::{Dictionary, Object, ObjectId};
 use printpdf::{
     Actions, BorderArray, ColorArray, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions,
@@ -29,7 +28,6 @@ use crate::text::font::FontSet;
 use content::FontRef;
 use fonts::GlyphUse;
 
-pub use subset::{Subset, subset_font};
 
 /// Document-level facts written into the PDF.
 #[derive(Debug, Clone, Default)]
@@ -106,8 +104,6 @@ pub fn write(
     {
         resources.set("Font", font_dict);
     }
-    compress_streams(&mut lo);
-    lap("compress");
 
     let out = file::write(&lo);
     // A panic while freeing cannot leave anything behind worth reporting.
@@ -137,16 +133,10 @@ fn document(
             gids,
         })
         .collect();
-    let contents: Vec<(Vec<u8>, bool)> = layout
+    let contents: Vec<lopdf::Stream> = layout
         .pages
         .par_iter()
-        .map(|p| {
-            let raw = content::page_content(p, &refs);
-            match deflate(&raw) {
-                Some(packed) => (packed, true),
-                None => (raw, false),
-            }
-        })
+        .map(|p| deflate::stream(Dictionary::new(), content::page_content(p, &refs)))
         .collect();
     lap("page content");
 
@@ -252,7 +242,7 @@ fn page_skeleton(page: &Page) -> PdfPage {
 /// id is returned (the fonts go into it once they are ready).
 fn install_pages(
     doc: &mut lopdf::Document,
-    contents: Vec<(Vec<u8>, bool)>,
+    contents: Vec<lopdf::Stream>,
 ) -> Result<Option<ObjectId>, PdfError> {
     let broken = |what: &str| PdfError(format!("printpdf wrote no {what}"));
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
@@ -260,7 +250,7 @@ fn install_pages(
         return Err(broken("page for every laid-out page"));
     }
     let mut shared: Option<ObjectId> = None;
-    for (&page_id, (bytes, packed)) in page_ids.iter().zip(contents) {
+    for (&page_id, stream) in page_ids.iter().zip(contents) {
         let page = doc
             .get_dictionary(page_id)
             .map_err(|_| broken("page dictionary"))?;
@@ -272,10 +262,6 @@ fn install_pages(
             .get(b"Resources")
             .and_then(Object::as_reference)
             .map_err(|_| broken("page resources"))?;
-        let mut stream = lopdf::Stream::new(Dictionary::new(), bytes);
-        if packed {
-            stream.dict.set("Filter", "FlateDecode");
-        }
         doc.objects.insert(content_id, Object::Stream(stream));
         match shared {
             None => {
@@ -305,24 +291,4 @@ fn install_pages(
         }
     }
     Ok(shared)
-}
-
-/// Deflates every stream not yet compressed (fonts, ToUnicode maps, the ICC profile).
-fn compress_streams(doc: &mut lopdf::Document) {
-    let streams: Vec<&mut lopdf::Stream> = doc
-        .objects
-        .values_mut()
-        .filter_map(|o| match o {
-            lopdf::Object::Stream(s) if s.allows_compression && !s.dict.has(b"Filter") => Some(s),
-            _ => None,
-        })
-        .collect();
-    // Streams are independent: deflate them on all cores.
-    let packed: Vec<Option<Vec<u8>>> = streams.par_iter().map(|s| deflate(&s.content)).collect();
-    for (stream, packed) in streams.into_iter().zip(packed) {
-        if let Some(compressed) = packed {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(compressed);
-        }
-    }
 }

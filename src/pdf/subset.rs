@@ -12,12 +12,8 @@ use sha2::{Digest, Sha256};
 
 /// A subset font program and how original glyph ids map into it.
 pub struct Subset {
-    /// The font program, deflated when `packed` (see [`Subset::pack`]).
+    /// The font program.
     pub bytes: Vec<u8>,
-    /// Length of the font program before deflating (the `/Length1` of `FontFile2`).
-    pub raw_len: usize,
-    /// Whether `bytes` is deflated.
-    pub packed: bool,
     /// Original glyph id → glyph id in `bytes` (0 for glyphs not kept).
     pub gids: Vec<u16>,
     /// Number of glyphs in `bytes`; new ids are `0..count`.
@@ -52,8 +48,6 @@ pub fn subset_font(font: &[u8], used: &[u16]) -> Result<Subset, String> {
     Ok(Subset {
         tag: tag_for(font, used),
         count: remapper.num_gids(),
-        raw_len: bytes.len(),
-        packed: false,
         bytes,
         gids,
         cff,
@@ -71,17 +65,6 @@ pub fn gid_map(used: &[u16]) -> Vec<u16> {
         gids[old as usize] = (new + 1) as u16;
     }
     gids
-}
-
-impl Subset {
-    /// Deflates the font program (if that makes it smaller).
-    pub fn pack(mut self) -> Subset {
-        if let Some(packed) = super::deflate::deflate(&self.bytes) {
-            self.bytes = packed;
-            self.packed = true;
-        }
-        self
-    }
 }
 
 /// The subset tag: a hash of the font and the glyph set, as six letters A–Z.
