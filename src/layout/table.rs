@@ -36,9 +36,8 @@ struct Row {
     /// Content lines. Each is drawn exactly once, so drawing moves its runs out
     /// rather than copying them (a document's text is then held once, not twice);
     /// the cell lets the page being drawn take them while pagination reads the rows.
+    /// Drawing takes only runs and links; the lines' heights and gaps stay.
     content: RefCell<Vec<BlockLine>>,
-    /// Gap above each content line (kept here: drawing empties the lines).
-    gaps: Vec<Pt>,
     /// `top[i]`: height of lines `0..i` with their gaps (so line `i`'s own gap is not
     /// in it); `top[n]` is the total height.
     top: Vec<Pt>,
@@ -59,7 +58,13 @@ impl Row {
         if r.is_empty() {
             return Pt::ZERO;
         }
-        self.top[r.end] - self.top[r.start] - self.gaps[r.start]
+        let gap = self.content.borrow()[r.start].gap_before;
+        self.top[r.end] - self.top[r.start] - gap
+    }
+
+    /// Number of content lines.
+    fn content_lines(&self) -> usize {
+        self.top.len() - 1
     }
 }
 
@@ -183,7 +188,7 @@ impl<'a> Table<'a> {
                 page.close_segment(self);
                 page.open_segment(row.category);
             }
-            let mut lines = 0..row.gaps.len();
+            let mut lines = 0..row.content_lines();
             let mut first = true;
             loop {
                 if first {
@@ -325,7 +330,6 @@ impl Row {
             no,
             title,
             continued_title,
-            gaps: content.iter().map(|l| l.gap_before).collect(),
             content: RefCell::new(content),
             top,
         })

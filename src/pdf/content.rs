@@ -185,19 +185,19 @@ impl Writer {
         if spaced {
             self.out.push(b'[');
         }
-        let mut bytes = Vec::with_capacity(run.glyphs.len() * 2);
+        self.out.push(b'(');
         for (i, g) in run.glyphs.iter().enumerate() {
             let space = g.space_before;
             if i > 0 && space != 0 {
-                syntax::literal_string(&mut self.out, &bytes);
-                bytes.clear();
+                self.out.push(b')');
                 // TJ offsets are subtracted from the pen position.
                 syntax::int(&mut self.out, -i64::from(space));
+                self.out.push(b'(');
             }
             let gid = gids.get(g.gid as usize).copied().unwrap_or(0);
-            bytes.extend_from_slice(&gid.to_be_bytes());
+            syntax::literal_bytes(&mut self.out, &gid.to_be_bytes());
         }
-        syntax::literal_string(&mut self.out, &bytes);
+        self.out.push(b')');
         self.op(if spaced { b"]TJ\n" } else { b"Tj\n" });
     }
 }

@@ -28,7 +28,6 @@ use crate::text::font::FontSet;
 use content::FontRef;
 use fonts::GlyphUse;
 
-
 /// Document-level facts written into the PDF.
 #[derive(Debug, Clone, Default)]
 pub struct Metadata {
@@ -63,7 +62,7 @@ pub const PRODUCER: &str = concat!("disclosure-pdf ", env!("CARGO_PKG_VERSION"))
 pub type Lap<'a> = &'a (dyn Fn(&'static str) + Sync);
 
 /// Writes `layout` as a PDF. `lap` is called with a phase name as each phase ends
-/// (page content, PDF objects, font subsetting, compression, file).
+/// (page content, PDF objects, font subsetting, file).
 ///
 /// The work is split between us and printpdf by cost: we subset the fonts, write
 /// the page content streams and the font objects (the parts that grow with the

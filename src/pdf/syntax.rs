@@ -59,6 +59,12 @@ pub fn int(out: &mut Vec<u8>, v: i64) {
 /// a reader would turn into LF).
 pub fn literal_string(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'(');
+    literal_bytes(out, bytes);
+    out.push(b')');
+}
+
+/// The inside of a literal string: `bytes` escaped as [`literal_string`] does.
+pub fn literal_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     for &byte in bytes {
         match byte {
             b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
@@ -66,7 +72,6 @@ pub fn literal_string(out: &mut Vec<u8>, bytes: &[u8]) {
             _ => out.push(byte),
         }
     }
-    out.push(b')');
 }
 
 fn hex_string(out: &mut Vec<u8>, bytes: &[u8]) {
