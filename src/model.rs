@@ -185,21 +185,8 @@ pub fn is_valid_id(id: &str) -> bool {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str = r#"
-document:
-  id: demo
-  title: 情報開示
-  issuer: 株式会社サンプル
-  service: サンプル
-  version: "1.0"
-  date: 2026-11-25
-categories:
-  - title: 暗号
-    items:
-      - no: 1
-        title: 暗号技術の利用
-        content: 本文
-"#;
+    /// The smallest valid document, shared with the integration tests.
+    const MINIMAL: &str = include_str!("../tests/fixtures/minimal.yaml");
 
     #[test]
     fn minimal_document_parses_with_defaults() {
@@ -215,7 +202,7 @@ categories:
         let err = Document::from_yaml(&text).unwrap_err();
         assert!(err.to_string().contains("unknown field `contnet`"), "{err}");
         let loc = err.location().unwrap();
-        assert_eq!((loc.line(), loc.column()), (14, 9));
+        assert_eq!((loc.line(), loc.column()), (13, 9));
     }
 
     #[test]

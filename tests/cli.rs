@@ -47,17 +47,21 @@ fn build_writes_a_pdf_where_told() {
     assert!(manifest.ends_with("  x.pdf\n"), "{manifest}");
 }
 
+/// Writes the minimal document with `from` replaced by `to` as `in/doc.yaml` and
+/// builds it to `out` (relative to the scratch directory), which must fail.
+/// Returns the input path and what the build printed to stderr.
+fn failing_build(t: &Scratch, from: &str, to: &str, out: &str) -> (std::path::PathBuf, String) {
+    let input = t.write("in/doc.yaml", &MINIMAL.replace(from, to));
+    let o = t.run(&["build", s(&input), "-o", s(&t.path(out))]);
+    assert_code(&o, 1);
+    (input, stderr(&o))
+}
+
 #[test]
 fn unknown_key_is_reported_at_its_line_and_column() {
     let t = Scratch::new("unknown_key");
-    let input = t.write(
-        "in/doc.yaml",
-        &MINIMAL.replace("content: 本文", "contnet: 本文"),
-    );
+    let (input, err) = failing_build(&t, "content: 本文", "contnet: 本文", "out/x.pdf");
     let out = t.path("out/x.pdf");
-    let o = t.run(&["build", s(&input), "-o", s(&out)]);
-    assert_code(&o, 1);
-    let err = stderr(&o);
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 1, "exactly one line: {err}");
     // `contnet` is the 13th line of the fixture, indented 8 spaces. serde_yaml may
@@ -80,14 +84,8 @@ fn unknown_key_is_reported_at_its_line_and_column() {
 #[test]
 fn kangxi_radical_is_refused_and_nothing_written() {
     let t = Scratch::new("radical");
-    let input = t.write(
-        "in/doc.yaml",
-        &MINIMAL.replace("content: 本文", "content: 利\u{2F64}する"),
-    );
+    let (input, err) = failing_build(&t, "content: 本文", "content: 利\u{2F64}する", "out/x.pdf");
     let out = t.path("out/x.pdf");
-    let o = t.run(&["build", s(&input), "-o", s(&out)]);
-    assert_code(&o, 1);
-    let err = stderr(&o);
     assert!(err.contains('\u{2F64}'), "{err}");
     assert!(err.contains("U+2F64"), "{err}");
     assert!(err.contains("item No. 1"), "{err}");
@@ -105,13 +103,8 @@ fn kangxi_radical_is_refused_and_nothing_written() {
 #[test]
 fn failed_build_leaves_the_old_output_alone() {
     let t = Scratch::new("keeps_old");
-    let input = t.write(
-        "in/doc.yaml",
-        &MINIMAL.replace("content: 本文", "content: 利\u{2F64}する"),
-    );
     let out = t.write("out/x.pdf", "old");
-    let o = t.run(&["build", s(&input), "-o", s(&out)]);
-    assert_code(&o, 1);
+    failing_build(&t, "content: 本文", "content: 利\u{2F64}する", "out/x.pdf");
     assert_eq!(fs::read(&out).unwrap(), b"old");
     assert_eq!(listing(&t.path("out")), ["x.pdf"]);
 }

@@ -100,14 +100,11 @@ fn an_overlong_category_title_is_refused_before_any_layout() {
     let t = Scratch::new("long-label");
     t.write("in.yaml", &yaml);
     let start = Instant::now();
-    let o = run_bounded(&t, &["build", "in.yaml", "-o", "out.pdf"], LIMIT);
-    assert_code(&o, 1);
-    assert!(
-        stderr(&o).contains("the category title is 1000000 characters; at most 100"),
-        "{}",
-        stderr(&o)
+    assert_refused(
+        &t,
+        "in.yaml",
+        "the category title is 1000000 characters; at most 100",
     );
-    assert!(!t.path("out.pdf").exists());
     assert!(
         start.elapsed() < Duration::from_secs(10),
         "{:?}",
@@ -130,13 +127,15 @@ fn a_10_mb_file_is_read_and_a_larger_one_refused() {
         "big.yaml",
         &format!("{MINIMAL}# {}\n", "x".repeat(65 * 1024 * 1024)),
     );
-    let o = run_bounded(&t, &["build", "big.yaml", "-o", "big.pdf"], LIMIT);
+    assert_refused(&t, "big.yaml", "at most 64 MB is read");
+}
+
+/// Builds `input` in `t`, which must fail with `message` on stderr and leave no PDF.
+fn assert_refused(t: &Scratch, input: &str, message: &str) {
+    let o = run_bounded(t, &["build", input, "-o", "refused.pdf"], LIMIT);
     assert_code(&o, 1);
-    assert!(
-        stderr(&o).contains("at most 64 MB is read"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains(message), "{}", stderr(&o));
+    assert!(!t.path("refused.pdf").exists());
 }
 
 #[test]

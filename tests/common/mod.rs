@@ -139,21 +139,7 @@ pub fn squash(s: &str) -> String {
 pub const BIN: &str = env!("CARGO_BIN_EXE_disclosure-pdf");
 
 /// The smallest valid document (serde_yaml reads YAML 1.2, so `no:` is a plain key).
-pub const MINIMAL: &str = "\
-document:
-  id: demo
-  title: 情報開示
-  issuer: 株式会社サンプル
-  service: サンプル
-  version: \"1.0\"
-  date: 2026-11-25
-categories:
-  - title: 暗号
-    items:
-      - no: 1
-        title: 暗号技術の利用
-        content: 本文
-";
+pub const MINIMAL: &str = include_str!("../fixtures/minimal.yaml");
 
 /// A scratch directory, removed again when the test passes.
 pub struct Scratch(pub PathBuf);
