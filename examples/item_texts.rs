@@ -13,7 +13,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use disclosure_pdf::layout::style::Phrases;
 use disclosure_pdf::layout::{Orientation, Style};
 
 /// `s` as a JSON string literal.
@@ -71,7 +70,7 @@ fn main() -> ExitCode {
     );
 
     let labels = &doc.labels;
-    let phrases = Phrases::for_language(&doc.document.language);
+    let phrases = doc.document.language.phrases();
     println!(
         "{{\"kind\":\"labels\",\"category\":{},\"no\":{},\"item\":{},\"content\":{},\"continued\":{}}}",
         json_str(&labels.category),

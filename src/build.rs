@@ -310,7 +310,7 @@ pub fn build_pdf(input: &Input, opts: &BuildOptions) -> Result<Built, Error> {
     }
     let mut laid = laid.map_err(layout_error)?;
     if opts.draft {
-        let phrases = layout::style::Phrases::for_language(&doc.document.language);
+        let phrases = doc.document.language.phrases();
         layout::add_watermark(&mut laid.pages, &fonts, phrases.draft, &style)
             .map_err(layout_error)?;
     }
@@ -338,10 +338,7 @@ pub fn metadata(doc: &Document) -> Metadata {
         Some(scope) => format!("{}（{}）", d.service, scope),
         None => d.service.clone(),
     };
-    let language = match d.language.as_str() {
-        "ja" => "ja-JP".to_string(),
-        other => other.to_string(),
-    };
+    let language = d.language.pdf_tag();
     Metadata {
         title: d.title.clone(),
         author: d.issuer.clone(),

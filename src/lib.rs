@@ -11,6 +11,7 @@ pub mod build;
 pub mod check;
 pub mod error;
 pub mod layout;
+pub mod locale;
 pub mod markup;
 pub mod model;
 pub mod output;

@@ -46,18 +46,15 @@ pub struct DocumentInfo {
     pub version: String,
     /// `YYYY-MM-DD`.
     pub date: String,
-    #[serde(default = "default_language")]
-    pub language: String,
+    /// `ja` (the default) or `en`, with an optional region (`ja-JP`).
+    #[serde(default)]
+    pub language: crate::locale::Language,
     /// Text before the table (content markup).
     #[serde(default)]
     pub preface: Option<String>,
     /// Small print under the preface (content markup).
     #[serde(default)]
     pub notes: Option<String>,
-}
-
-fn default_language() -> String {
-    "ja".to_string()
 }
 
 /// Table header labels.
@@ -191,7 +188,7 @@ mod tests {
     #[test]
     fn minimal_document_parses_with_defaults() {
         let d = Document::from_yaml(MINIMAL).unwrap();
-        assert_eq!(d.document.language, "ja");
+        assert_eq!(d.document.language.tag(), "ja");
         assert_eq!(d.labels.item, "情報開示項目");
         assert_eq!(d.items().count(), 1);
     }

@@ -1,8 +1,9 @@
 //! The whole document: first-page heading, preface and notes, the table, footers.
 
 use super::block::{BlockLine, TextSpec, layout_text};
-use super::style::{Phrases, Style};
+use super::style::Style;
 use super::{Bookmark, Color, Element, LayoutError, Page, revisions, table};
+use crate::locale::Phrases;
 use crate::model::{Date, Document};
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
 use crate::units::Pt;
@@ -82,7 +83,7 @@ pub fn layout_document(
     style: &Style,
 ) -> Result<Layout, LayoutError> {
     let info = &doc.document;
-    let phrases = Phrases::for_language(&info.language);
+    let phrases = info.language.phrases();
     let mut flow = Flow::new(style);
     let width = style.table_width();
     let x = style.margin_x;
@@ -172,7 +173,7 @@ pub fn layout_document(
             });
         }
     }
-    if let Some(at) = revisions::layout_revisions(&mut flow, doc, fonts, style, &phrases)? {
+    if let Some(at) = revisions::layout_revisions(&mut flow, doc, fonts, style, phrases)? {
         bookmarks.push(Bookmark {
             title: phrases.revisions.to_string(),
             at,
@@ -180,7 +181,7 @@ pub fn layout_document(
         });
     }
 
-    add_footers(&mut flow.pages, doc, fonts, style, &phrases)?;
+    add_footers(&mut flow.pages, doc, fonts, style, phrases)?;
     Ok(Layout {
         pages: flow.pages,
         bookmarks,

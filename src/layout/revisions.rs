@@ -6,8 +6,9 @@
 
 use super::block::{self, BlockLine, TextSpec, layout_text, place_lines};
 use super::document::{Flow, align_center};
-use super::style::{Phrases, Style};
+use super::style::Style;
 use super::{Anchor, LayoutError, grid};
+use crate::locale::Phrases;
 use crate::model::{Date, Document};
 use crate::text::font::{FontSet, MissingGlyph};
 use crate::units::Pt;

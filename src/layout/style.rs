@@ -1,4 +1,4 @@
-//! Page geometry, type sizes and the fixed phrases of the document.
+//! Page geometry and type sizes.
 
 use super::Color;
 use crate::units::{Mm, Pt};
@@ -111,79 +111,6 @@ impl Style {
     /// Bottom of the area text may use.
     pub fn body_bottom(&self) -> Pt {
         self.page_height - self.margin_bottom
-    }
-}
-
-/// The fixed words of the document, per language.
-#[derive(Debug, Clone)]
-pub struct Phrases {
-    pub continued: &'static str,
-    pub scope: &'static str,
-    pub service: &'static str,
-    pub version_prefix: &'static str,
-    pub version_suffix: &'static str,
-    /// Heading and column labels of the revision history table.
-    pub revisions: &'static str,
-    pub revision_columns: [&'static str; 3],
-    /// The draft watermark.
-    pub draft: &'static str,
-}
-
-impl Phrases {
-    /// Phrases for a BCP 47 language tag; Japanese unless it is English.
-    pub fn for_language(lang: &str) -> Phrases {
-        if lang == "en" || lang.starts_with("en-") {
-            Phrases {
-                continued: " (continued)",
-                scope: "Scope: ",
-                service: "Service: ",
-                version_prefix: "Version ",
-                version_suffix: "",
-                revisions: "Revision history",
-                revision_columns: ["Version", "Date", "Changes"],
-                draft: "DRAFT",
-            }
-        } else {
-            Phrases {
-                continued: "（続き）",
-                scope: "対象範囲：",
-                service: "対象サービス：",
-                version_prefix: "第",
-                version_suffix: "版",
-                revisions: "改訂履歴",
-                revision_columns: ["版", "改訂日", "改訂内容"],
-                draft: "ドラフト",
-            }
-        }
-    }
-
-    /// A date in the document's language: 2026年11月25日 / 25 November 2026.
-    pub fn date(&self, date: &crate::model::Date) -> String {
-        if self.version_prefix == "第" {
-            format!("{}年{}月{}日", date.year, date.month, date.day)
-        } else {
-            const MONTHS: [&str; 12] = [
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ];
-            let month = MONTHS[(date.month as usize).clamp(1, 12) - 1];
-            format!("{} {} {}", date.day, month, date.year)
-        }
-    }
-
-    /// The version as printed: 第1.0版 / Version 1.0.
-    pub fn version(&self, v: &str) -> String {
-        format!("{}{}{}", self.version_prefix, v, self.version_suffix)
     }
 }
 

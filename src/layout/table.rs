@@ -19,8 +19,9 @@ use super::block::{
     self, BlockLine, TextSpec, layout_balanced, layout_text, move_lines, place_lines,
 };
 use super::document::{Flow, align_center};
-use super::style::{Phrases, Style};
+use super::style::Style;
 use super::{Anchor, LayoutError, grid};
+use crate::locale::Phrases;
 use crate::model::{Document, Item};
 use crate::text::font::{FontSet, MissingGlyph};
 use crate::units::Pt;
@@ -117,7 +118,7 @@ impl<'a> Table<'a> {
         fonts: &FontSet,
         style: &'a Style,
     ) -> Result<Table<'a>, LayoutError> {
-        let phrases = Phrases::for_language(&doc.document.language);
+        let phrases = doc.document.language.phrases();
         let (body, bold) = TextSpec::cells(style);
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
 
@@ -166,7 +167,7 @@ impl<'a> Table<'a> {
         let rows = items
             .par_iter()
             .with_min_len(16)
-            .map(|(ci, item)| Row::prepare(item, *ci, fonts, style, &body, &phrases))
+            .map(|(ci, item)| Row::prepare(item, *ci, fonts, style, &body, phrases))
             .collect::<Result<Vec<Row>, LayoutError>>()?;
         Ok(Table {
             style,

@@ -1,0 +1,250 @@
+//! The document's language and everything the tool itself writes in it: the fixed
+//! phrases (（続き）, 改訂履歴, 第1.0版 …) and the date format.
+//!
+//! The language is read from `document.language` once, into a [`Language`]; every
+//! part that prints a fixed phrase asks [`Phrases::of`] for that language instead
+//! of guessing it from the text.
+
+use std::fmt;
+
+use crate::model::Date;
+
+/// A language the tool has phrases for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Locale {
+    #[default]
+    Japanese,
+    English,
+}
+
+/// The document's language: the tag as written (for the PDF's `/Lang`) and the
+/// locale of the tool's own phrases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    tag: String,
+    locale: Locale,
+}
+
+impl Default for Language {
+    fn default() -> Language {
+        Language {
+            tag: "ja".into(),
+            locale: Locale::Japanese,
+        }
+    }
+}
+
+impl Language {
+    /// Reads a BCP 47 tag whose primary subtag is `ja` or `en` (`ja`, `ja-JP`,
+    /// `en-US`); anything else is not a language the tool can write.
+    pub fn parse(tag: &str) -> Result<Language, UnknownLanguage> {
+        let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+        let locale = match primary.as_str() {
+            "ja" => Locale::Japanese,
+            "en" => Locale::English,
+            _ => return Err(UnknownLanguage(tag.to_string())),
+        };
+        Ok(Language {
+            tag: tag.to_string(),
+            locale,
+        })
+    }
+
+    /// The tag as written in the YAML.
+    pub fn tag(&self) -> &str {
+        &self.tag
+    }
+
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
+
+    /// The tag for the PDF's `/Lang` and XMP: a bare `ja` gains its region
+    /// (`ja-JP`), which screen readers use to pick a Japanese voice.
+    pub fn pdf_tag(&self) -> String {
+        if self.tag == "ja" {
+            "ja-JP".into()
+        } else {
+            self.tag.clone()
+        }
+    }
+
+    /// The fixed phrases of this language.
+    pub fn phrases(&self) -> &'static Phrases {
+        Phrases::of(self.locale)
+    }
+}
+
+impl TryFrom<String> for Language {
+    type Error = UnknownLanguage;
+    fn try_from(tag: String) -> Result<Language, UnknownLanguage> {
+        Language::parse(&tag)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Language {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Language, D::Error> {
+        let tag = String::deserialize(d)?;
+        Language::parse(&tag).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A `document.language` the tool has no phrases for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownLanguage(pub String);
+
+impl fmt::Display for UnknownLanguage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "document.language {:?} is not a language this tool writes; use ja (Japanese, the default) or en (English)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownLanguage {}
+
+/// The fixed words of the document in one language.
+#[derive(Debug)]
+pub struct Phrases {
+    /// Appended to the title of a row continued on the next page.
+    pub continued: &'static str,
+    pub scope: &'static str,
+    pub service: &'static str,
+    pub version_prefix: &'static str,
+    pub version_suffix: &'static str,
+    /// Heading and column labels of the revision history table.
+    pub revisions: &'static str,
+    pub revision_columns: [&'static str; 3],
+    /// The draft watermark.
+    pub draft: &'static str,
+    date: DateFormat,
+}
+
+#[derive(Debug)]
+enum DateFormat {
+    /// 2026年11月25日
+    Japanese,
+    /// 25 November 2026
+    English,
+}
+
+const JAPANESE: Phrases = Phrases {
+    continued: "（続き）",
+    scope: "対象範囲：",
+    service: "対象サービス：",
+    version_prefix: "第",
+    version_suffix: "版",
+    revisions: "改訂履歴",
+    revision_columns: ["版", "改訂日", "改訂内容"],
+    draft: "ドラフト",
+    date: DateFormat::Japanese,
+};
+
+const ENGLISH: Phrases = Phrases {
+    continued: " (continued)",
+    scope: "Scope: ",
+    service: "Service: ",
+    version_prefix: "Version ",
+    version_suffix: "",
+    revisions: "Revision history",
+    revision_columns: ["Version", "Date", "Changes"],
+    draft: "DRAFT",
+    date: DateFormat::English,
+};
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Phrases {
+    /// The phrases of `locale`.
+    pub fn of(locale: Locale) -> &'static Phrases {
+        match locale {
+            Locale::Japanese => &JAPANESE,
+            Locale::English => &ENGLISH,
+        }
+    }
+
+    /// A date as this language writes it: 2026年11月25日 / 25 November 2026.
+    pub fn date(&self, date: &Date) -> String {
+        match self.date {
+            DateFormat::Japanese => format!("{}年{}月{}日", date.year, date.month, date.day),
+            DateFormat::English => {
+                let month = MONTHS[(date.month as usize).clamp(1, 12) - 1];
+                format!("{} {} {}", date.day, month, date.year)
+            }
+        }
+    }
+
+    /// The version as printed: 第1.0版 / Version 1.0.
+    pub fn version(&self, v: &str) -> String {
+        format!("{}{}{}", self.version_prefix, v, self.version_suffix)
+    }
+
+    /// Every text the tool itself may print in this language, besides digits and
+    /// the page number's ` / `: what the fonts must cover beyond the document's
+    /// own text. `draft` adds the watermark.
+    pub fn printed(&self, draft: bool) -> Vec<&'static str> {
+        let mut out = vec![
+            self.continued,
+            self.scope,
+            self.service,
+            self.version_prefix,
+            self.version_suffix,
+            self.revisions,
+            "　",
+            "0123456789 /",
+        ];
+        out.extend(self.revision_columns);
+        if draft {
+            out.push(self.draft);
+        }
+        if let DateFormat::Japanese = self.date {
+            out.push("年月日");
+        } else {
+            out.extend(MONTHS);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_pick_a_locale_or_are_refused() {
+        assert_eq!(Language::parse("ja").unwrap().locale(), Locale::Japanese);
+        assert_eq!(Language::parse("ja-JP").unwrap().locale(), Locale::Japanese);
+        assert_eq!(Language::parse("en-US").unwrap().locale(), Locale::English);
+        assert_eq!(Language::parse("ja").unwrap().pdf_tag(), "ja-JP");
+        assert_eq!(Language::parse("en").unwrap().pdf_tag(), "en");
+        let err = Language::parse("fr").unwrap_err().to_string();
+        assert!(err.contains("use ja"), "{err}");
+        assert!(Language::parse("").is_err());
+    }
+
+    #[test]
+    fn dates_and_versions_in_each_language() {
+        let d = Date::parse("2026-11-05").unwrap();
+        let ja = Phrases::of(Locale::Japanese);
+        let en = Phrases::of(Locale::English);
+        assert_eq!(ja.date(&d), "2026年11月5日");
+        assert_eq!(en.date(&d), "5 November 2026");
+        assert_eq!(ja.version("1.10"), "第1.10版");
+        assert_eq!(en.version("1.10"), "Version 1.10");
+    }
+}
