@@ -46,7 +46,7 @@ fn main() -> ExitCode {
         eprintln!("usage: item_texts INPUT.yaml");
         return ExitCode::from(2);
     };
-    let doc = match disclosure_pdf::load(Path::new(input)) {
+    let doc = match disclosure_pdf::read(Path::new(input), &Default::default()) {
         Ok(input) => input.document,
         Err(e) => {
             eprintln!("{e}");

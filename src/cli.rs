@@ -6,10 +6,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use disclosure_pdf::build::{fonts_for, format_duration};
+use disclosure_pdf::build::format_duration;
+use disclosure_pdf::input::{self, Checked, artifacts};
 use disclosure_pdf::layout::Orientation;
-use disclosure_pdf::output::write_atomically;
-use disclosure_pdf::{BuildOptions, Error, Severity, artifacts, check, load};
+use disclosure_pdf::output::{write_atomically, write_release};
+use disclosure_pdf::{BuildOptions, Diagnostic, Error, Severity};
 use rayon::prelude::*;
 
 const DEFAULT_INPUT: &str = "data/kamiless.yaml";
@@ -32,7 +33,8 @@ enum Command {
     /// Read and validate the input; write nothing
     Check(CheckArgs),
     /// Replace copy-paste artifacts (Kangxi radicals, vertical forms, invisible
-    /// characters, trailing spaces); prints a diff unless --write
+    /// characters, trailing spaces) inside values; prints a diff and exits 1 if
+    /// there is anything to fix, unless --write
     Fix(FixArgs),
     /// Write a synthetic but realistic document of N items to stdout (for benchmarks)
     Sample(SampleArgs),
@@ -128,16 +130,15 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn options(fonts: FontArgs, orientation: Orientation) -> BuildOptions {
-    BuildOptions {
-        orientation,
+fn input_options(fonts: FontArgs, draft: bool) -> input::Options {
+    input::Options {
         font: fonts.font,
         bold_font: fonts.bold_font,
-        ..BuildOptions::default()
+        draft,
     }
 }
 
-fn print_warnings(input: &Path, warnings: &[disclosure_pdf::Diagnostic]) {
+fn print_warnings(input: &Path, warnings: &[Diagnostic]) {
     let file = input.display().to_string();
     for w in warnings.iter().filter(|d| d.severity == Severity::Warning) {
         eprintln!("{}", w.render(&file));
@@ -168,15 +169,36 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         .exit();
     }
     let opts = BuildOptions {
+        orientation: orientation(args.orientation),
         draft: args.draft,
         pdfa: args.pdfa,
         source_date_epoch: source_date_epoch()?,
-        ..options(args.fonts, orientation(args.orientation))
     };
-    let job = |input: &PathBuf| build_one(input, args.output.as_deref(), &opts, args.timings);
+    let check_opts = input_options(args.fonts, args.draft);
+    let start = Instant::now();
+    // Every input goes through the gate first, side by side; then the outputs are
+    // known, and two inputs that would write one file are refused before anything
+    // is written.
+    let checked: Vec<Result<(Checked, PathBuf), Error>> = args
+        .inputs
+        .par_iter()
+        .map(|path| {
+            let c = input::read(path, &check_opts)?;
+            let out = output_path(&c, args.output.as_deref(), args.draft);
+            Ok((c, out))
+        })
+        .collect();
+    let parsed = start.elapsed();
+    refuse_shared_outputs(&checked)?;
     // Files build side by side; each build is parallel inside too, and rayon shares
     // the cores between them.
-    let results: Vec<Result<Summary, Error>> = args.inputs.par_iter().map(job).collect();
+    let results: Vec<Result<Summary, Error>> = checked
+        .into_par_iter()
+        .map(|c| {
+            let (input, output) = c?;
+            build_one(&input, &output, &opts, args.timings.then_some(parsed))
+        })
+        .collect();
     let mut failed = 0;
     for result in &results {
         match result {
@@ -185,9 +207,10 @@ fn build(args: BuildArgs) -> Result<(), Error> {
                 println!("{}", serde_json::to_string(summary).unwrap_or_default());
             }
             Ok(s) => println!(
-                "wrote {} ({} pages, {:.1} KB) in {:.1} ms",
+                "wrote {} ({} {}, {:.1} KB) in {:.1} ms",
                 s.path,
                 s.pages,
+                if s.pages == 1 { "page" } else { "pages" },
                 s.bytes as f64 / 1024.0,
                 s.milliseconds
             ),
@@ -206,43 +229,79 @@ fn build(args: BuildArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Builds one input to `output` (or its default path) and writes the manifest.
+/// Where a checked input is written: `output`, or `output/<id>-<version>.pdf`.
+fn output_path(input: &Checked, output: Option<&Path>, draft: bool) -> PathBuf {
+    let doc = &input.document.document;
+    output.map(Path::to_path_buf).unwrap_or_else(|| {
+        let draft = if draft { "-draft" } else { "" };
+        PathBuf::from("output").join(format!("{}-{}{draft}.pdf", doc.id, doc.version))
+    })
+}
+
+/// Refuses the whole batch when two inputs would write the same file (their PDFs
+/// and checksums would overwrite each other), naming both and the path.
+fn refuse_shared_outputs(checked: &[Result<(Checked, PathBuf), Error>]) -> Result<(), Error> {
+    let mut seen: std::collections::HashMap<PathBuf, &Path> = std::collections::HashMap::new();
+    let mut clashes = Vec::new();
+    for (input, out) in checked.iter().flatten() {
+        match seen.get(&same_file_key(out)) {
+            Some(first) if *first == input.path.as_path() => clashes.push(format!(
+                "error: {} is given twice; each input is built once",
+                first.display()
+            )),
+            Some(first) => clashes.push(format!(
+                "error: {} and {} would both be written to {}; give them different document.id or version, or build them one at a time with -o",
+                first.display(),
+                input.path.display(),
+                out.display()
+            )),
+            None => {
+                seen.insert(same_file_key(out), &input.path);
+            }
+        }
+    }
+    if clashes.is_empty() {
+        return Ok(());
+    }
+    for c in &clashes {
+        eprintln!("{c}");
+    }
+    eprintln!("nothing was written");
+    Err(Error::Reported)
+}
+
+/// A key under which two spellings of one output path compare equal: the absolute
+/// path, with the folder resolved through symbolic links where it exists.
+fn same_file_key(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(dir), Some(name)) => dir
+            .canonicalize()
+            .unwrap_or_else(|_| dir.to_path_buf())
+            .join(name),
+        _ => absolute,
+    }
+}
+
+/// Builds one checked input to `output` and writes its checksum beside it.
 fn build_one(
-    path: &Path,
-    output: Option<&Path>,
+    input: &Checked,
+    output: &Path,
     opts: &BuildOptions,
-    timings: bool,
+    timings: Option<std::time::Duration>,
 ) -> Result<Summary, Error> {
     let start = Instant::now();
-    let input = load(path)?;
-    let parsed = start.elapsed();
-    let built = disclosure_pdf::build_pdf(&input, opts)?;
-    if timings {
+    let built = disclosure_pdf::build_pdf(input, opts)?;
+    let path = &input.path;
+    if let Some(checked) = timings {
         eprintln!("{}:", path.display());
-        eprintln!("{:>14}  {}", "parse", format_duration(parsed));
+        eprintln!("{:>14}  {}", "read & check", format_duration(checked));
         for (phase, d) in &built.timings {
             eprintln!("{phase:>14}  {}", format_duration(*d));
         }
     }
     print_warnings(path, &built.warnings);
-    let doc = &input.document.document;
-    let output = output.map(Path::to_path_buf).unwrap_or_else(|| {
-        let draft = if opts.draft { "-draft" } else { "" };
-        PathBuf::from("output").join(format!("{}-{}{draft}.pdf", doc.id, doc.version))
-    });
-    let sha256 = hex_sha256(&built.bytes);
-    write_atomically(&output, &built.bytes)?;
-    // sha256sum format, with the bare file name so `sha256sum -c` works beside it.
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut manifest = output.clone().into_os_string();
-    manifest.push(".sha256");
-    write_atomically(
-        Path::new(&manifest),
-        format!("{sha256}  {name}\n").as_bytes(),
-    )?;
+    let sha256 = write_release(output, &built.bytes)?;
     let file = path.display().to_string();
     Ok(Summary {
         input: file.clone(),
@@ -251,18 +310,11 @@ fn build_one(
         sha256,
         pages: built.pages,
         items: input.document.items().count(),
-        version: doc.version.clone(),
+        version: input.document.document.version.clone(),
         warnings: built.warnings.iter().map(|w| w.render(&file)).collect(),
-        milliseconds: start.elapsed().as_secs_f64() * 1000.0,
+        milliseconds: start.elapsed().as_secs_f64() * 1000.0
+            + timings.map_or(0.0, |d| d.as_secs_f64() * 1000.0),
     })
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// `SOURCE_DATE_EPOCH` from the environment, if set (reproducible-builds.org).
@@ -284,18 +336,16 @@ fn orientation(o: PageOrientation) -> Orientation {
     }
 }
 
-/// Applies the safe artifact replacements to the file's text: comments, key order
-/// and formatting stay as they are, only the offending characters change.
+/// Applies the safe artifact replacements inside the file's values: keys,
+/// comments, key order and formatting stay as they are. Without `--write` it
+/// prints the diff and fails (exit 1) when there is something to fix, so CI can
+/// run it. Problems that need a person are listed after.
 fn fix(args: FixArgs) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        path: args.input.clone(),
-        action: "read the input",
-        source,
-    };
-    let text = std::fs::read_to_string(&args.input).map_err(io)?;
+    let text = input::read::read_text(&args.input)?;
     let fixed = artifacts::fix_text(&text);
     let name = args.input.display().to_string();
-    if fixed == text {
+    let changed = fixed != text;
+    if !changed {
         eprintln!("{name}: nothing to fix");
     } else if args.write {
         write_atomically(&args.input, fixed.as_bytes())?;
@@ -304,16 +354,37 @@ fn fix(args: FixArgs) -> Result<(), Error> {
             .zip(fixed.lines())
             .filter(|(a, b)| a != b)
             .count();
-        eprintln!("{name}: fixed {lines} line(s)");
+        let lines = if lines == 1 {
+            "1 line".to_string()
+        } else {
+            format!("{lines} lines")
+        };
+        eprintln!("{name}: fixed {lines}");
     } else {
         print!("{}", artifacts::unified_diff(&name, &text, &fixed));
+    }
+    // What is left once the fix is applied, through the same gate as `check`.
+    let left = match input::check_text(&args.input, &fixed, &input::Options::default()) {
+        Ok(checked) => checked.warnings,
+        Err(Error::Invalid { diagnostics, .. }) => diagnostics,
+        Err(e) => return Err(e),
+    };
+    if !left.is_empty() {
+        eprintln!("{name}: fix cannot change these; edit them by hand:");
+        for d in &left {
+            eprintln!("{}", d.render(&name));
+        }
+    }
+    let errors = left.iter().any(|d| d.severity == Severity::Error);
+    if (changed && !args.write) || errors {
+        return Err(Error::Reported);
     }
     Ok(())
 }
 
 fn sample(args: SampleArgs) -> Result<(), Error> {
     use std::io::Write;
-    let text = disclosure_pdf::sample::generate(args.items, args.seed);
+    let text = crate::sample::generate(args.items, args.seed);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
@@ -325,27 +396,21 @@ fn sample(args: SampleArgs) -> Result<(), Error> {
 }
 
 fn check_cmd(args: CheckArgs) -> Result<(), Error> {
-    let input = load(&args.input)?;
-    let doc = &input.document;
-    let fonts = fonts_for(
-        doc,
-        &args.input,
-        &options(args.fonts, Orientation::Landscape),
-    )?;
-    let diagnostics = check::check(doc, &fonts, &input.positions);
-    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        return Err(Error::Invalid {
-            path: args.input,
-            diagnostics,
-        });
-    }
-    print_warnings(&args.input, &diagnostics);
-    let items = doc.items().count();
+    let checked = input::read(&args.input, &input_options(args.fonts, false))?;
+    let doc = &checked.document;
+    print_warnings(&args.input, &checked.warnings);
+    let count = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
     println!(
-        "{}: ok ({} categories, {} items)",
+        "{}: ok ({}, {})",
         args.input.display(),
-        doc.categories.len(),
-        items
+        count(doc.categories.len(), "category", "categories"),
+        count(doc.items().count(), "item", "items")
     );
     Ok(())
 }

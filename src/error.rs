@@ -24,6 +24,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error at `position` (1-based line and column in characters).
     pub fn error(position: Option<(usize, usize)>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
@@ -32,6 +33,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning at `position`.
     pub fn warning(position: Option<(usize, usize)>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
@@ -103,7 +105,17 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Font(e) => Some(e),
+            Error::Layout { error, .. } => Some(error),
+            Error::Pdf(e) => Some(e),
+            Error::Invalid { .. } | Error::Usage(_) | Error::Reported => None,
+        }
+    }
+}
 
 impl From<FontError> for Error {
     fn from(e: FontError) -> Error {

@@ -1,6 +1,8 @@
-//! Command-line entry point; all logic lives in the library and `cli`.
+//! Command-line entry point; all logic lives in the library and `cli`. `sample`
+//! (the benchmark document generator) belongs to the command, not the library.
 
 mod cli;
+mod sample;
 
 fn main() -> std::process::ExitCode {
     cli::run()

@@ -530,7 +530,7 @@ fn push_block(out: &mut String, key: &str, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Document;
+    use disclosure_pdf::model::Document;
     use std::path::Path;
 
     fn numbers(doc: &Document) -> Vec<u32> {
@@ -610,8 +610,11 @@ mod tests {
     #[test]
     fn sixty_items_build_a_pdf() {
         let text = generate(60, 1);
-        let input = crate::Input::from_yaml(Path::new("sample.yaml"), &text).unwrap();
-        let built = crate::build_pdf(&input, &Default::default()).unwrap();
+        let input =
+            disclosure_pdf::check_text(Path::new("sample.yaml"), &text, &Default::default())
+                .unwrap();
+        assert!(input.warnings.is_empty(), "{:?}", input.warnings);
+        let built = disclosure_pdf::build_pdf(&input, &Default::default()).unwrap();
         assert!(built.pages > 1);
         assert!(built.bytes.starts_with(b"%PDF"));
     }

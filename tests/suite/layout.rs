@@ -1,7 +1,5 @@
 //! Table layout and pagination, checked on the laid-out pages (no PDF involved).
 
-mod common;
-
 use disclosure_pdf::layout::{Element, Orientation, Page, Style, layout_document};
 use disclosure_pdf::model::Document;
 use disclosure_pdf::text::font::FontSet;
@@ -9,7 +7,7 @@ use disclosure_pdf::text::linebreak::NO_LINE_START;
 
 /// The minimal document's facts with the given `categories:` body.
 fn yaml(items: &str) -> String {
-    let head = common::MINIMAL.split("categories:").next().unwrap();
+    let head = crate::common::MINIMAL.split("categories:").next().unwrap();
     format!("{head}categories:\n{items}\n")
 }
 

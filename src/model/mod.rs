@@ -1,7 +1,10 @@
-//! The input document: serde types for the YAML and their validation.
+//! The input document: serde types for the YAML, and ([`markup`]) how its text
+//! blocks read as lines. The rules beyond types are checked in [`crate::input`].
 //!
 //! Unknown keys are errors (`deny_unknown_fields`): a misspelt key silently ignored
 //! would drop text from a document that goes into contracts.
+
+pub mod markup;
 
 use serde::Deserialize;
 
@@ -183,7 +186,7 @@ mod tests {
     use super::*;
 
     /// The smallest valid document, shared with the integration tests.
-    const MINIMAL: &str = include_str!("../tests/fixtures/minimal.yaml");
+    const MINIMAL: &str = include_str!("../../tests/fixtures/minimal.yaml");
 
     #[test]
     fn minimal_document_parses_with_defaults() {

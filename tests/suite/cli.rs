@@ -1,9 +1,7 @@
 //! The command line as users and CI meet it: exit codes, messages, and what is (not)
 //! written. Runs the built binary in a scratch directory per test.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::fs;
 
 /// The names in `dir`, sorted.

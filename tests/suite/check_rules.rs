@@ -1,9 +1,7 @@
 //! One small bad input per validation rule: `check` and `build` must report the
 //! exact line (file, line, column, message) and exit code.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// (name, YAML, exit code, the first line of stderr).
 fn cases() -> Vec<(&'static str, String, i32, &'static str)> {
@@ -146,7 +144,7 @@ fn cases() -> Vec<(&'static str, String, i32, &'static str)> {
                 "content: |\n          本文  \n          次",
             ),
             0,
-            "trailing_space.yaml:14:11: warning: item No. 1 (content): 1 line(s) end with spaces; remove them (disclosure-pdf fix does)",
+            "trailing_space.yaml:14:11: warning: item No. 1 (content): 1 line ends with spaces; remove them (disclosure-pdf fix does)",
         ),
         (
             "long_title",
@@ -244,8 +242,9 @@ fn fix_rewrites_only_the_artifacts_atomically() {
         )
     );
     let path = t.write("f.yaml", &yaml);
+    // Something to fix: the diff, and exit 1 so that CI can gate on it.
     let o = t.run(&["fix", "f.yaml"]);
-    assert_code(&o, 0);
+    assert_code(&o, 1);
     let diff = stdout(&o);
     assert!(
         diff.contains("-          使⽤する︓長\u{200B}い  \n+          使用する：長い\n"),
@@ -258,14 +257,19 @@ fn fix_rewrites_only_the_artifacts_atomically() {
     );
     assert_code(&t.run(&["fix", "f.yaml", "--write"]), 0);
     let fixed = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(
-        fixed,
-        yaml.replace('⽤', "用")
-            .replace('︓', "：")
-            .replace('\u{200B}', "")
-            .replace("い  \n", "い\n")
-            .replace('⻑', "長")
-    );
+    // Values only: the comment keeps its ⽤.
+    let (comment, body) = yaml.split_once('\n').unwrap();
+    let body = body
+        .replace('⽤', "用")
+        .replace('︓', "：")
+        .replace('\u{200B}', "")
+        .replace("い  \n", "い\n")
+        .replace('⻑', "長");
+    assert_eq!(fixed, format!("{comment}\n{body}"));
     assert_eq!(listing(&t.0), ["f.yaml"], "no temporary file left");
     assert_code(&t.run(&["check", "f.yaml"]), 0);
+    // Clean now: exit 0.
+    let o = t.run(&["fix", "f.yaml"]);
+    assert_code(&o, 0);
+    assert!(stderr(&o).contains("nothing to fix"), "{}", stderr(&o));
 }

@@ -1,9 +1,7 @@
 //! Release-grade output: reproducible bytes, metadata, outline, draft marking,
 //! PDF/A structure, manifests, JSON and batch builds. Runs the built binary.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use lopdf::{Dictionary, Document, Object};
 use std::fs;
 use std::path::Path;
@@ -181,12 +179,12 @@ fn watermark_only_with_draft_and_draft_file_name() {
     };
     assert!(rotated(&draft));
     assert!(!rotated(&release));
-    let drafted: String = common::drawn_text(&fs::read(&draft).unwrap())
+    let drafted: String = crate::common::drawn_text(&fs::read(&draft).unwrap())
         .into_iter()
         .map(|d| d.text)
         .collect();
     assert!(drafted.contains("ドラフト"));
-    let released: String = common::drawn_text(&fs::read(&release).unwrap())
+    let released: String = crate::common::drawn_text(&fs::read(&release).unwrap())
         .into_iter()
         .map(|d| d.text)
         .collect();
@@ -335,7 +333,7 @@ fn revision_history_is_printed_and_bookmarked() {
     let input = t.write("r.yaml", &yaml);
     let out = t.path("r.pdf");
     assert_code(&t.run(&["build", s(&input), "-o", s(&out)]), 0);
-    let drawn: String = common::drawn_text(&fs::read(&out).unwrap())
+    let drawn: String = crate::common::drawn_text(&fs::read(&out).unwrap())
         .into_iter()
         .map(|d| d.text)
         .collect();

@@ -1,8 +1,6 @@
 //! The PDF's text layer gives back exactly what the YAML says.
 
-mod common;
-
-use common::{drawn_text, squash};
+use crate::common::{drawn_text, squash};
 use disclosure_pdf::layout::{Orientation, Style};
 use disclosure_pdf::model::Document;
 use disclosure_pdf::{BuildOptions, build_pdf};
@@ -11,7 +9,7 @@ use std::path::Path;
 const DEFAULT: &str = "data/kamiless.yaml";
 
 fn default_doc() -> (Document, Vec<u8>) {
-    let input = disclosure_pdf::load(Path::new(DEFAULT)).unwrap();
+    let input = disclosure_pdf::read(Path::new(DEFAULT), &Default::default()).unwrap();
     let pdf = build_pdf(&input, &BuildOptions::default()).unwrap().bytes;
     (input.document, pdf)
 }
@@ -122,8 +120,9 @@ fn fonts_are_embedded_subsets_with_tagged_names() {
 fn variation_selectors_and_latin_spacing_survive_the_text_layer() {
     // Two ways of writing a run: glyph by glyph (the selector has no glyph of its
     // own and rides on 葛) and as plain text with 和欧間 offsets.
-    let yaml = common::MINIMAL.replace("content: 本文", "content: 葛\u{E0100}飾区のSalesforce環境");
-    let pdf = common::build_yaml(&yaml);
+    let yaml =
+        crate::common::MINIMAL.replace("content: 本文", "content: 葛\u{E0100}飾区のSalesforce環境");
+    let pdf = crate::common::build_yaml(&yaml);
     let all: String = drawn_text(&pdf).into_iter().map(|d| d.text).collect();
     assert!(all.contains("葛\u{E0100}飾区のSalesforce環境"), "{all}");
 }

@@ -2,9 +2,7 @@
 //! time, never a panic or a hang. Large inputs are generated here, small ones live
 //! in `tests/fixtures/`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 

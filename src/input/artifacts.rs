@@ -8,6 +8,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::lines::{self, LineKind};
+
 /// What to do about an artifact character.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Artifact {
@@ -173,28 +175,37 @@ pub fn advice(a: &Artifact) -> String {
     }
 }
 
-/// `text` with every artifact replaced and trailing whitespace removed from every
-/// line; nothing else changes (comments, key order and layout of a YAML file stay).
+/// `text` with every artifact inside a scalar value replaced, and trailing
+/// whitespace removed from the lines of text blocks; nothing else changes: keys,
+/// comments, key order and the layout of the YAML file stay as they are.
 pub fn fix_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let (body, cr) = match line.strip_suffix('\r') {
-            Some(b) => (b, "\r"),
-            None => (line, ""),
-        };
-        let mut fixed = String::with_capacity(body.len());
-        for c in body.chars() {
+    let mut copied = 0;
+    let mut replace = |range: std::ops::Range<usize>, trim: bool, out: &mut String| {
+        out.push_str(&text[copied..range.start]);
+        let mut fixed = String::with_capacity(range.len());
+        for c in text[range.clone()].chars() {
             match artifact(c) {
                 Some(a) => fixed.push_str(&a.replacement),
                 None => fixed.push(c),
             }
         }
-        out.push_str(fixed.trim_end_matches([' ', '\u{3000}', '\t']));
-        out.push_str(cr);
+        let fixed = if trim {
+            fixed.trim_end_matches([' ', '\u{3000}', '\t'])
+        } else {
+            &fixed
+        };
+        out.push_str(fixed);
+        copied = range.end;
+    };
+    for line in lines::classify(text) {
+        match line.kind {
+            LineKind::BlockContent { .. } => replace(line.range, true, &mut out),
+            LineKind::Node(node) if !node.value.is_empty() => replace(node.value, false, &mut out),
+            _ => {}
+        }
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -254,10 +265,10 @@ mod tests {
 
     #[test]
     fn fix_changes_only_artifacts_and_trailing_space() {
-        let src = "# comment ⽤\nkey: 使⽤します  \n  - ︓x\t\r\nlast";
+        let src = "# comment ⽤\nkey: 使⽤します  # ⽤\n  - ︓x\t\r\nblock: | # ⽤\n  a⽤\u{200B}\t \r\n  # ⽤ text\nlast: '⽤'";
         assert_eq!(
             fix_text(src),
-            "# comment 用\nkey: 使用します\n  - ：x\r\nlast"
+            "# comment ⽤\nkey: 使用します  # ⽤\n  - ：x\t\r\nblock: | # ⽤\n  a用\r\n  # 用 text\nlast: '用'"
         );
         assert_eq!(fix_text("clean\ntext\n"), "clean\ntext\n");
     }

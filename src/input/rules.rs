@@ -3,9 +3,11 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use yaml_rust2::scanner::TScalarStyle;
+
+use super::positions::Positions;
 use crate::error::Diagnostic;
 use crate::model::{Date, Document, is_valid_id};
-use crate::positions::Positions;
 use crate::text::font::FontSet;
 
 /// A printed text field of the document.
@@ -70,11 +72,39 @@ pub fn text_fields(doc: &Document) -> Vec<Field<'_>> {
             fields.push(field(place("content"), path("content"), &i.content));
         }
     }
+    for (ri, r) in doc.revisions.iter().enumerate() {
+        let path = |key: &str| format!("revisions[{ri}].{key}");
+        let place = |key: &str| format!("revision {} ({key})", r.version);
+        fields.push(field(place("version"), path("version"), &r.version));
+        fields.push(field(place("changes"), path("changes"), &r.changes));
+    }
     fields
 }
 
-/// Checks `doc` against the rules of the format and the fonts' coverage.
-pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic> {
+/// The texts the tool itself prints in the document's language (（続き）, 改訂履歴,
+/// dates, page numbers, the draft watermark), as fields at `document.language`:
+/// the fonts must cover them too.
+fn phrase_fields(doc: &Document, draft: bool) -> Vec<Field<'static>> {
+    let language = &doc.document.language;
+    language
+        .phrases()
+        .printed(draft)
+        .into_iter()
+        .map(|text| Field {
+            place: format!(
+                "the tool's own text {text:?} (document.language {:?})",
+                language.tag()
+            ),
+            path: "document.language".into(),
+            text,
+        })
+        .collect()
+}
+
+/// Checks `doc` against the rules of the format and the fonts' coverage, over every
+/// printed field (and the fixed phrases the document prints; `draft` adds the
+/// watermark). Findings come in no particular order.
+pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions, draft: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut warnings = Vec::new();
     let mut error =
@@ -203,29 +233,18 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions) -> Vec<Diagnostic
         }
     }
     check_revisions(doc, pos, &mut out);
-    let fields = text_fields(doc);
+    let mut fields = text_fields(doc);
     for field in &fields {
         check_urls(field, pos, &mut out);
         check_whitespace(field, pos, &mut out);
+        check_folding(field, pos, &mut out);
     }
+    fields.extend(phrase_fields(doc, draft));
     let undrawable = undrawable(&fields, fonts);
     out.extend(coverage(&fields, &undrawable, pos));
     out.extend(artifact_warnings(&fields, &undrawable, pos));
     out.extend(warnings);
     out
-}
-
-/// Whether every title is within the lengths the layout is built for. A build lays
-/// out the document while it is being checked; a document that fails this must be
-/// checked first instead, since a title of megabytes, repeated on every page of its
-/// category, could exhaust memory before the check's error is printed.
-pub fn fits_layout(doc: &Document) -> bool {
-    doc.categories.iter().all(|c| {
-        c.title.chars().count() <= MAX_CATEGORY_TITLE
-            && c.items
-                .iter()
-                .all(|i| i.title.chars().count() <= MAX_ITEM_TITLE)
-    })
 }
 
 /// Titles longer than this cannot be laid out sensibly in their column (a title
@@ -279,11 +298,39 @@ fn check_whitespace(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::warning(
             pos.get(&field.path),
             format!(
-                "{}: {lines} line(s) end with spaces; remove them (disclosure-pdf fix does)",
-                field.place
+                "{}: {} with spaces; remove them (disclosure-pdf fix does)",
+                field.place,
+                if lines == 1 {
+                    "1 line ends".to_string()
+                } else {
+                    format!("{lines} lines end")
+                }
             ),
         ));
     }
+}
+
+/// A text written over several lines without `|` has had its line breaks folded
+/// into spaces by YAML: the document's lines and its ※ notes run together.
+fn check_folding(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
+    let Some(style) = pos.folds_lines(&field.path) else {
+        return;
+    };
+    let how = match style {
+        TScalarStyle::Folded => "is a `>` block, which joins its lines into one paragraph",
+        TScalarStyle::Plain => {
+            "continues over several lines without `|`, so YAML joined them into one line"
+        }
+        _ => "is a quoted text over several lines, so YAML joined them into one line",
+    };
+    let key = field.path.rsplit('.').next().unwrap_or("");
+    out.push(Diagnostic::warning(
+        pos.get(&field.path),
+        format!(
+            "{} {how}; write `{key}: |` and the text indented below it to keep its line breaks",
+            field.place
+        ),
+    ));
 }
 
 /// One warning per artifact character and field, for characters the fonts can draw
@@ -305,7 +352,7 @@ fn artifact_warnings(
             {
                 continue;
             }
-            if let Some(a) = crate::artifacts::artifact(c) {
+            if let Some(a) = super::artifacts::artifact(c) {
                 out.push(Diagnostic::warning(
                     pos.find_in(&field.path, c).or_else(|| pos.get(&field.path)),
                     format!(
@@ -313,7 +360,7 @@ fn artifact_warnings(
                         field.place,
                         c as u32,
                         a.kind,
-                        crate::artifacts::advice(&a)
+                        super::artifacts::advice(&a)
                     ),
                 ));
             }
@@ -417,13 +464,13 @@ pub fn coverage(fields: &[Field], undrawable: &HashSet<char>, pos: &Positions) -
             let places: Vec<&str> = fields.iter().map(|f| f.place.as_str()).collect();
             Diagnostic::error(
                 pos.find_in(&fields[0].path, c).or_else(|| pos.get(&fields[0].path)),
-                match crate::artifacts::artifact(c) {
+                match super::artifacts::artifact(c) {
                     Some(a) => format!(
                         "the font has no glyph for {c:?} (U+{:04X}), used in {}; it is {}, a copy-paste artifact: {} (disclosure-pdf fix --write does this)",
                         c as u32,
                         places.join(", "),
                         a.kind,
-                        crate::artifacts::advice(&a)
+                        super::artifacts::advice(&a)
                     ),
                     None => format!(
                         "the font has no glyph for {c:?} (U+{:04X}), used in {}; replace the character or choose a font that has it (--font/--bold-font)",
@@ -460,10 +507,9 @@ categories:
 
     fn run(text: &str) -> Vec<String> {
         let doc = Document::from_yaml(text).unwrap();
-        check(&doc, &FontSet::bundled(), &Positions::of(text))
-            .iter()
-            .map(|d| d.render("f.yaml"))
-            .collect()
+        let mut found = check(&doc, &FontSet::bundled(), &Positions::of(text), false);
+        found.sort_by_key(|d| d.position);
+        found.iter().map(|d| d.render("f.yaml")).collect()
     }
 
     #[test]

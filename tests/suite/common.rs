@@ -1,14 +1,12 @@
 //! Helpers shared by the integration tests: an independent reader of our PDFs'
 //! text layer (content streams decoded through each font's ToUnicode CMap).
 
-#![allow(dead_code)]
-
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use disclosure_pdf::{BuildOptions, Input, build_pdf};
+use disclosure_pdf::{BuildOptions, build_pdf, check_text};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Object};
 
@@ -23,7 +21,8 @@ pub struct Drawn {
 
 /// Builds `yaml` into PDF bytes with the default options.
 pub fn build_yaml(yaml: &str) -> Vec<u8> {
-    let input = Input::from_yaml(Path::new("test.yaml"), yaml).expect("test YAML parses");
+    let input = check_text(Path::new("test.yaml"), yaml, &Default::default())
+        .expect("test YAML passes the checks");
     build_pdf(&input, &BuildOptions::default())
         .expect("test document builds")
         .bytes
