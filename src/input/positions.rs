@@ -101,11 +101,17 @@ impl Positions {
         let folded = match style {
             TScalarStyle::Literal => false,
             TScalarStyle::Folded => {
+                // The node starts at its first line of text; the block is named
+                // after its indicator's line.
                 let classified = lines::classify(&self.source);
+                let block = match classified.get(m.line - 1).map(|l| &l.kind) {
+                    Some(LineKind::BlockContent { block }) => *block,
+                    _ => return None,
+                };
                 classified
                     .iter()
                     .filter(|l| {
-                        l.kind == LineKind::BlockContent { block: m.line }
+                        l.kind == LineKind::BlockContent { block }
                             && !self.source[l.range.clone()].trim().is_empty()
                     })
                     .count()

@@ -325,7 +325,7 @@ fn check_folding(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
     };
     let key = field.path.rsplit('.').next().unwrap_or("");
     out.push(Diagnostic::warning(
-        pos.get(&field.path),
+        pos.get(&format!("{}.key", field.path)),
         format!(
             "{} {how}; write `{key}: |` and the text indented below it to keep its line breaks",
             field.place
