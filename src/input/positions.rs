@@ -68,13 +68,6 @@ impl Positions {
         Some(start + within)
     }
 
-    /// Line and column (1-based, characters) of byte offset `at`.
-    pub fn line_col(&self, at: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= at);
-        let start = self.line_starts[line.saturating_sub(1)];
-        let col = self.source.get(start..at).map_or(0, |s| s.chars().count());
-        (line, col + 1)
-    }
 
     /// Line and column of the first `needle` at or after the start of the node at
     /// `path`: the exact place of a character inside a text block.
@@ -86,7 +79,7 @@ impl Positions {
     pub fn find_text_in(&self, path: &str, needle: &str) -> Option<(usize, usize)> {
         let start = self.offset(path)?;
         let at = self.source[start..].find(needle)? + start;
-        Some(self.line_col(at))
+        Some(line_col(&self.source, at))
     }
 
     /// Whether the scalar at `path` was written over several lines in a form that
@@ -128,6 +121,16 @@ impl Positions {
         };
         folded.then_some(style)
     }
+}
+
+/// 1-based line and column (in characters, as editors count them; a `\r` before
+/// a line break is not a column) of byte offset `at` of `text`. The one place
+/// positions are counted.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
 }
 
 /// Whether a quoted scalar opened at the start of `line` is closed on that line.
@@ -258,6 +261,12 @@ mod tests {
             p.find_in("categories[0].items[0].content", '⽤'),
             Some((9, 12))
         );
+    }
+
+    #[test]
+    fn positions_count_characters() {
+        assert_eq!(line_col("ab\nあい", 6), (2, 2));
+        assert_eq!(line_col("a\r\nb", 3), (2, 1));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use super::positions::line_col;
 use crate::error::{Diagnostic, Error};
 
 /// The largest input read. A disclosure document is some tens of kilobytes and the
@@ -89,14 +90,6 @@ pub fn precheck<'t>(path: &Path, text: &'t str) -> Result<&'t str, Error> {
     Ok(text)
 }
 
-/// 1-based line and column (in characters, as editors count them) of byte `at`.
-pub fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let before = &text[..at.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
-}
-
 fn invalid(path: &Path, position: Option<(usize, usize)>, message: String) -> Error {
     Error::Invalid {
         path: path.to_path_buf(),
@@ -127,12 +120,6 @@ fn too_deep(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn positions_count_characters() {
-        assert_eq!(line_col("ab\nあい", 6), (2, 2));
-        assert_eq!(line_col("a\r\nb", 3), (2, 1));
-    }
 
     #[test]
     fn control_character_is_found_after_multibyte_text() {
