@@ -68,7 +68,6 @@ impl Positions {
         Some(start + within)
     }
 
-
     /// Line and column of the first `needle` at or after the start of the node at
     /// `path`: the exact place of a character inside a text block.
     pub fn find_in(&self, path: &str, needle: char) -> Option<(usize, usize)> {
