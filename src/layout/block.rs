@@ -3,6 +3,7 @@
 //! The result is a list of [`BlockLine`]s positioned relative to the block's top-left
 //! corner, so that the table can split a block between any two lines.
 
+use super::style::Style;
 use super::{Color, Element, Rect, RunGlyph, TextRun};
 use crate::markup::{self, LineKind};
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
@@ -29,7 +30,7 @@ pub struct TextSpec {
 impl TextSpec {
     /// Body text in table cells, and the bold of labels and sub-headings (which keeps
     /// katakana words whole).
-    pub fn cells(style: &super::Style) -> (TextSpec, TextSpec) {
+    pub fn cells(style: &Style) -> (TextSpec, TextSpec) {
         let body = TextSpec {
             size: style.body_size,
             line_height: style.line_height,
