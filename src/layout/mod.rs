@@ -40,7 +40,8 @@ pub struct RunGlyph {
     pub ch: char,
     /// Glyph id in the full font.
     pub gid: u16,
-    /// Extra space before it in 1/1000 em (和欧間); 0 for a run's first glyph.
+    /// Extra space before it in 1/1000 em (和欧間, a [`MilliEm`](crate::units::MilliEm)
+    /// narrowed to two bytes to keep the glyph at eight); 0 for a run's first glyph.
     pub space_before: i16,
 }
 
