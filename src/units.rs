@@ -1,5 +1,7 @@
 //! Typed lengths. Layout works in PDF points (1/72 inch); millimetres appear only
 //! where a human chose a measure (margins, page size) and are converted once.
+//! Text is measured in whole milli-ems ([`MilliEm`]), the unit of the PDF `/W`
+//! array, and turned into points only where it is placed.
 
 use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub, SubAssign};
 
@@ -15,6 +17,54 @@ pub struct Mm(pub f32);
 /// A length in font design units (`units_per_em` of one face).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FontUnits(pub i32);
+
+/// A length in 1/1000 em of the font size: glyph advances, 和欧間 spaces, indents
+/// and line widths while breaking text. Whole numbers, because the PDF `/W` array
+/// states advances so and a viewer advances the pen by what it says; measuring in
+/// the same unit keeps the layout and the drawing in step.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MilliEm(pub i32);
+
+impl MilliEm {
+    pub const ZERO: MilliEm = MilliEm(0);
+
+    /// The length in points at font size `size`: `self × size / 1000`, computed as
+    /// `self × (size / 1000)` (the placement has always rounded so).
+    pub fn to_pt(self, size: Pt) -> Pt {
+        Pt(self.0 as f32 * (size.0 / 1000.0))
+    }
+
+    /// The milli-ems of font size `size` in `p`, truncated towards zero.
+    pub fn from_pt(p: Pt, size: Pt) -> MilliEm {
+        MilliEm((p.0 * 1000.0 / size.0) as i32)
+    }
+}
+
+impl Add for MilliEm {
+    type Output = MilliEm;
+    fn add(self, rhs: MilliEm) -> MilliEm {
+        MilliEm(self.0 + rhs.0)
+    }
+}
+
+impl AddAssign for MilliEm {
+    fn add_assign(&mut self, rhs: MilliEm) {
+        self.0 += rhs.0;
+    }
+}
+
+impl Sub for MilliEm {
+    type Output = MilliEm;
+    fn sub(self, rhs: MilliEm) -> MilliEm {
+        MilliEm(self.0 - rhs.0)
+    }
+}
+
+impl std::iter::Sum for MilliEm {
+    fn sum<I: Iterator<Item = MilliEm>>(iter: I) -> MilliEm {
+        MilliEm(iter.map(|m| m.0).sum())
+    }
+}
 
 impl From<Mm> for Pt {
     fn from(mm: Mm) -> Pt {
@@ -95,5 +145,13 @@ mod tests {
     fn a4_width_in_points() {
         let pt: Pt = Mm(210.0).into();
         assert!((pt.0 - 595.2756).abs() < 1e-3);
+    }
+
+    #[test]
+    fn milli_ems_convert_at_the_font_size() {
+        assert_eq!(MilliEm(250).to_pt(Pt(10.0)), Pt(2.5));
+        assert_eq!(MilliEm::from_pt(Pt(60.0), Pt(9.0)), MilliEm(6666));
+        assert_eq!(MilliEm::from_pt(Pt(-1.0), Pt(9.0)), MilliEm(-111));
+        assert_eq!(MilliEm(979) + MilliEm(250) - MilliEm(1000), MilliEm(229));
     }
 }

@@ -3,11 +3,12 @@
 //! The result is a list of [`BlockLine`]s positioned relative to the block's top-left
 //! corner, so that the table can split a block between any two lines.
 
+use super::style::Style;
 use super::{Color, Element, Rect, RunGlyph, TextRun};
 use crate::markup::{self, LineKind};
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
 use crate::text::linebreak::Shaped;
-use crate::units::Pt;
+use crate::units::{MilliEm, Pt};
 
 /// How a block's text is set.
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +30,7 @@ pub struct TextSpec {
 impl TextSpec {
     /// Body text in table cells, and the bold of labels and sub-headings (which keeps
     /// katakana words whole).
-    pub fn cells(style: &super::Style) -> (TextSpec, TextSpec) {
+    pub fn cells(style: &Style) -> (TextSpec, TextSpec) {
         let body = TextSpec {
             size: style.body_size,
             line_height: style.line_height,
@@ -148,8 +149,8 @@ struct ShapedLine<'t> {
 /// A markup line broken at one width.
 struct Broken {
     lines: Vec<crate::text::linebreak::Line>,
-    indent: i32,
-    hang_indent: i32,
+    indent: MilliEm,
+    hang_indent: MilliEm,
 }
 
 /// Parses the markup of `text` and shapes each line.
@@ -183,14 +184,9 @@ fn shape_block<'t>(
         .collect()
 }
 
-/// Milli-ems of the font size in `p`.
-fn to_milli(p: Pt, spec: &TextSpec) -> i32 {
-    (p.0 * 1000.0 / spec.size.0) as i32
-}
-
 /// Breaks every shaped line at `width`.
 fn break_block(block: &[ShapedLine<'_>], width: Pt, spec: &TextSpec) -> Vec<Broken> {
-    let avail = to_milli(width, spec);
+    let avail = MilliEm::from_pt(width, spec.size);
     block
         .iter()
         .map(|sl| {
@@ -205,19 +201,19 @@ fn break_block(block: &[ShapedLine<'_>], width: Pt, spec: &TextSpec) -> Vec<Brok
                         .count();
                     shaped.width(0..marker_glyphs)
                 }
-                _ => 0,
+                _ => MilliEm::ZERO,
             };
             let mut indent = sl.markup.indent;
             // Indents that leave less than four characters are dropped rather than
             // squeezing the text into a sliver.
-            if avail - indent - hang_indent < 4000 {
-                indent = 0;
-                hang_indent = 0;
+            if avail - indent - hang_indent < MilliEm(4000) {
+                indent = MilliEm::ZERO;
+                hang_indent = MilliEm::ZERO;
             }
             let lines = shaped.break_lines(
                 avail - indent,
                 avail - indent - hang_indent,
-                to_milli(spec.hang, spec),
+                MilliEm::from_pt(spec.hang, spec.size),
             );
             Broken {
                 lines,
@@ -238,7 +234,8 @@ fn set_block(
     let mut out = Vec::with_capacity(broken.iter().map(|b| b.lines.len()).sum());
     for (sl, b) in block.iter().zip(broken) {
         for (k, line) in b.lines.iter().enumerate() {
-            let x0 = b.indent + if k > 0 { b.hang_indent } else { 0 };
+            let hang = if k > 0 { b.hang_indent } else { MilliEm::ZERO };
+            let x0 = b.indent + hang;
             out.push(make_line(
                 &sl.shaped,
                 line.glyphs.clone(),
@@ -357,7 +354,7 @@ fn katakana_words(text: &str) -> Vec<std::ops::Range<usize>> {
 fn make_line(
     shaped: &Shaped,
     range: std::ops::Range<usize>,
-    x0: i32,
+    x0: MilliEm,
     links: &[std::ops::Range<usize>],
     text: &str,
     style: FontStyle,
@@ -366,7 +363,6 @@ fn make_line(
     gap_before: Pt,
 ) -> BlockLine {
     let face = fonts.face(style);
-    let scale = spec.size.0 / 1000.0;
     let em = face.ascent(spec.size) - face.descent(spec.size);
     let baseline = (spec.line_height - em) / 2.0 + face.ascent(spec.size);
     let link_of = |i: usize| links.iter().position(|r| r.contains(&shaped.offsets[i]));
@@ -381,7 +377,7 @@ fn make_line(
         let run_x = x + if i > range.start {
             shaped.space_before[i]
         } else {
-            0
+            MilliEm::ZERO
         };
         // The run ends where the link state changes; sized exactly, since a
         // document holds millions of glyphs and doubling growth would waste a third.
@@ -390,10 +386,14 @@ fn make_line(
             .unwrap_or(range.end);
         let mut glyphs = Vec::with_capacity(end - i);
         let mut trailing = Vec::new();
-        let mut run_width = 0;
+        let mut run_width = MilliEm::ZERO;
         for j in i..end {
             let g = &shaped.glyphs[j];
-            let space = if j > i { shaped.space_before[j] } else { 0 };
+            let space = if j > i {
+                shaped.space_before[j]
+            } else {
+                MilliEm::ZERO
+            };
             run_width += g.advance + space;
             if let Some(t) = &g.trailing {
                 trailing.push(((j - i) as u32, t.as_str().into()));
@@ -402,23 +402,23 @@ fn make_line(
                 ch: g.ch,
                 gid: g.gid,
                 // 和欧間 is a quarter em: far inside i16.
-                space_before: space as i16,
+                space_before: space.0 as i16,
             });
         }
         let j = end;
         if let Some(l) = link {
             rects.push((
                 Rect {
-                    x: Pt(run_x as f32 * scale),
+                    x: run_x.to_pt(spec.size),
                     y: (spec.line_height - em) / 2.0,
-                    width: Pt(run_width as f32 * scale),
+                    width: run_width.to_pt(spec.size),
                     height: em,
                 },
                 text[links[l].clone()].to_string(),
             ));
         }
         runs.push(TextRun {
-            x: Pt(run_x as f32 * scale),
+            x: run_x.to_pt(spec.size),
             baseline,
             size: spec.size,
             style,
@@ -427,7 +427,7 @@ fn make_line(
             } else {
                 spec.color
             },
-            width: Pt(run_width as f32 * scale),
+            width: run_width.to_pt(spec.size),
             glyphs,
             trailing,
         });
@@ -472,7 +472,7 @@ mod tests {
         let lines =
             layout_text(&fonts, "●あいうえおかきくけこさしすせそ", Pt(60.0), &spec()).unwrap();
         assert!(lines.len() > 1);
-        let marker = fonts.regular.lookup('●').unwrap().1 as f32 / 100.0;
+        let marker = fonts.regular.lookup('●').unwrap().1.0 as f32 / 100.0;
         assert_eq!(lines[0].runs[0].x, Pt(0.0));
         assert!((lines[1].runs[0].x.0 - marker).abs() < 0.01);
     }

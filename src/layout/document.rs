@@ -1,72 +1,14 @@
 //! The whole document: first-page heading, preface and notes, the table, footers.
 
-use super::block::{BlockLine, TextSpec, layout_text};
+use super::align::{align_center, align_right};
+use super::block::{TextSpec, layout_text};
+use super::flow::Flow;
 use super::style::Style;
 use super::{Bookmark, Color, Element, LayoutError, Page, revisions, table};
 use crate::locale::Phrases;
 use crate::model::{Date, Document};
-use crate::text::font::{FontSet, FontStyle, MissingGlyph};
+use crate::text::font::{FontSet, FontStyle};
 use crate::units::Pt;
-
-/// Pages being filled from top to bottom.
-pub struct Flow<'a> {
-    pub style: &'a Style,
-    pub pages: Vec<Page>,
-    /// Where the next thing goes on the last page.
-    pub y: Pt,
-}
-
-impl<'a> Flow<'a> {
-    fn new(style: &'a Style) -> Flow<'a> {
-        let mut flow = Flow {
-            style,
-            pages: Vec::new(),
-            y: Pt::ZERO,
-        };
-        flow.new_page();
-        flow
-    }
-
-    /// Starts a new page; the cursor goes to its top margin.
-    pub fn new_page(&mut self) {
-        self.pages.push(Page {
-            width: self.style.page_width,
-            height: self.style.page_height,
-            elements: Vec::new(),
-        });
-        self.y = self.style.margin_top;
-    }
-
-    /// The elements of the current page.
-    pub fn elements(&mut self) -> &mut Vec<Element> {
-        // `new` pushes the first page and pages are never removed.
-        &mut self
-            .pages
-            .last_mut()
-            .expect("a flow always has a page")
-            .elements
-    }
-
-    /// The lowest y body content may reach.
-    pub fn bottom(&self) -> Pt {
-        self.style.body_bottom()
-    }
-
-    /// Places lines one after another, moving to a new page where they run out of room.
-    fn flow_lines(&mut self, lines: &[BlockLine], x: Pt) {
-        for (i, line) in lines.iter().enumerate() {
-            let gap = if i > 0 { line.gap_before } else { Pt::ZERO };
-            if self.y + gap + line.height > self.bottom() {
-                self.new_page();
-            } else {
-                self.y += gap;
-            }
-            let y = self.y;
-            line.place(x, y, self.elements());
-            self.y += line.height;
-        }
-    }
-}
 
 /// A laid-out document: its pages and its outline.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,12 +40,8 @@ pub fn layout_document(
         keep_words: false,
     };
     let set = |text: &str, spec: &TextSpec, field: &str| {
-        layout_text(fonts, text, width, spec).map_err(|MissingGlyph(ch)| {
-            LayoutError::MissingGlyph {
-                ch,
-                place: format!("document.{field}"),
-            }
-        })
+        layout_text(fonts, text, width, spec)
+            .map_err(LayoutError::missing(format!("document.{field}")))
     };
 
     // Date and version, then the issuer, right-aligned; the title and the service centred.
@@ -206,13 +144,9 @@ pub fn add_watermark(
         hang: Pt::ZERO,
         keep_words: true,
     };
-    let lines =
-        layout_text(fonts, text, Pt(f32::MAX / 4.0), &spec).map_err(|MissingGlyph(ch)| {
-            LayoutError::MissingGlyph {
-                ch,
-                place: "the draft watermark".into(),
-            }
-        })?;
+    let lines = layout_text(fonts, text, Pt(f32::MAX / 4.0), &spec).map_err(
+        LayoutError::missing(format!("the draft watermark {text:?}")),
+    )?;
     let Some(mut run) = lines
         .into_iter()
         .next()
@@ -268,13 +202,9 @@ fn add_footers(
     );
     // Normally one line; a very long title wraps into the bottom margin rather
     // than being cut.
-    let left =
-        layout_text(fonts, &left_text, width * 0.75, &spec).map_err(|MissingGlyph(ch)| {
-            LayoutError::MissingGlyph {
-                ch,
-                place: "document.title".into(),
-            }
-        })?;
+    let left = layout_text(fonts, &left_text, width * 0.75, &spec).map_err(
+        LayoutError::missing("the footer (document.service, title, version)"),
+    )?;
     let y = style.page_height - style.margin_bottom + Pt(8.0);
     let total = pages.len();
     for (n, page) in pages.iter_mut().enumerate() {
@@ -285,40 +215,11 @@ fn add_footers(
         }
         // Digits, space and slash are in every font we accept (checked up front).
         let mut number = layout_text(fonts, &format!("{} / {}", n + 1, total), width, &spec)
-            .map_err(|MissingGlyph(ch)| LayoutError::MissingGlyph {
-                ch,
-                place: "the page number".into(),
-            })?;
+            .map_err(LayoutError::missing("the page number"))?;
         align_right(&mut number, width);
         for line in &number {
             line.place(style.margin_x, y, &mut page.elements);
         }
     }
     Ok(())
-}
-
-/// Moves each line's runs so the line ends at `width`.
-fn align_right(lines: &mut [BlockLine], width: Pt) {
-    shift_lines(lines, |used| width - used);
-}
-
-/// Moves each line's runs so the line is centred in `width`.
-pub fn align_center(lines: &mut [BlockLine], width: Pt) {
-    shift_lines(lines, |used| (width - used) / 2.0);
-}
-
-fn shift_lines(lines: &mut [BlockLine], target_x: impl Fn(Pt) -> Pt) {
-    for line in lines {
-        let (Some(first), Some(last)) = (line.runs.first(), line.runs.last()) else {
-            continue;
-        };
-        let used = last.x + last.width - first.x;
-        let shift = target_x(used) - first.x;
-        for run in &mut line.runs {
-            run.x += shift;
-        }
-        for (rect, _) in &mut line.links {
-            rect.x += shift;
-        }
-    }
 }

@@ -5,6 +5,16 @@ use super::style::Style;
 use super::{Element, Rect};
 use crate::units::Pt;
 
+/// Height of a table row holding `cells`: the tallest cell's lines and the cell
+/// padding above and below.
+pub fn row_height(cells: &[Vec<BlockLine>], style: &Style) -> Pt {
+    cells
+        .iter()
+        .map(|c| block::height(c))
+        .fold(Pt::ZERO, Pt::max)
+        + style.cell_pad_y * 2.0
+}
+
 /// A grid line in the house style.
 pub fn rule(style: &Style, from: (Pt, Pt), to: (Pt, Pt), width: Pt) -> Element {
     Element::Rule {

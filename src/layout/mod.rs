@@ -5,14 +5,16 @@
 //! the page, y downwards; the PDF writer flips them. Tests inspect these pages
 //! directly instead of parsing a PDF.
 
+pub mod align;
 pub mod block;
 pub mod document;
+pub mod flow;
 pub mod grid;
 pub mod revisions;
 pub mod style;
 pub mod table;
 
-use crate::text::font::FontStyle;
+use crate::text::font::{FontStyle, MissingGlyph};
 use crate::units::Pt;
 
 pub use document::{Layout, add_watermark, layout_document};
@@ -38,7 +40,8 @@ pub struct RunGlyph {
     pub ch: char,
     /// Glyph id in the full font.
     pub gid: u16,
-    /// Extra space before it in 1/1000 em (和欧間); 0 for a run's first glyph.
+    /// Extra space before it in 1/1000 em (和欧間, a [`MilliEm`](crate::units::MilliEm)
+    /// narrowed to two bytes to keep the glyph at eight); 0 for a run's first glyph.
     pub space_before: i16,
 }
 
@@ -164,10 +167,24 @@ impl Page {
 }
 
 /// Why a document could not be laid out.
+///
+/// The input check refuses, before layout, a document with a character the fonts
+/// cannot draw, in its own text or in a fixed phrase of its language
+/// ([`Phrases::printed`](crate::locale::Phrases::printed)). A missing glyph here is
+/// therefore an internal error: a gap in that check.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LayoutError {
     /// A character none of the fonts can draw; `place` says where it occurs.
     MissingGlyph { ch: char, place: String },
+}
+
+impl LayoutError {
+    /// The mapping of a font's [`MissingGlyph`] to this error at `place`, for
+    /// `map_err`: `layout_text(..).map_err(LayoutError::missing("the page number"))`.
+    pub fn missing(place: impl Into<String>) -> impl FnOnce(MissingGlyph) -> LayoutError {
+        let place = place.into();
+        move |MissingGlyph(ch)| LayoutError::MissingGlyph { ch, place }
+    }
 }
 
 impl std::fmt::Display for LayoutError {
@@ -175,7 +192,8 @@ impl std::fmt::Display for LayoutError {
         match self {
             LayoutError::MissingGlyph { ch, place } => write!(
                 f,
-                "the font has no glyph for {ch:?} (U+{:04X}) in {place}",
+                "internal error: the font has no glyph for {ch:?} (U+{:04X}) in {place}; \
+                 the input check should have caught this, please report it",
                 *ch as u32
             ),
         }
@@ -183,3 +201,18 @@ impl std::fmt::Display for LayoutError {
 }
 
 impl std::error::Error for LayoutError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_glyph_reads_as_an_internal_error_with_its_place() {
+        let err = LayoutError::missing("the fixed phrase \"（続き）\"")(MissingGlyph('続'));
+        assert_eq!(
+            err.to_string(),
+            "internal error: the font has no glyph for '続' (U+7D9A) in the fixed phrase \
+             \"（続き）\"; the input check should have caught this, please report it"
+        );
+    }
+}

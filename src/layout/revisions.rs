@@ -4,13 +4,14 @@
 //! never split: a row that does not fit starts a new page, where the header row is
 //! repeated. The heading is kept with the header row and the first row.
 
+use super::align::align_center;
 use super::block::{self, BlockLine, TextSpec, layout_text, place_lines};
-use super::document::{Flow, align_center};
+use super::flow::Flow;
 use super::style::Style;
 use super::{Anchor, LayoutError, grid};
 use crate::locale::Phrases;
 use crate::model::{Date, Document};
-use crate::text::font::{FontSet, MissingGlyph};
+use crate::text::font::FontSet;
 use crate::units::Pt;
 
 /// Lays out the revision history after what the flow holds; returns where its
@@ -31,8 +32,7 @@ pub fn layout_revisions(
     let edges = [x0, x0 + Pt(70.0), x0 + Pt(180.0), x0 + style.table_width()];
     let inner = |c: usize| edges[c + 1] - edges[c] - px * 2.0;
     let set = |text: &str, c: usize, spec: &TextSpec, place: String| {
-        layout_text(fonts, text, inner(c), spec)
-            .map_err(|MissingGlyph(ch)| LayoutError::MissingGlyph { ch, place })
+        layout_text(fonts, text, inner(c), spec).map_err(LayoutError::missing(place))
     };
 
     let heading_spec = TextSpec {
@@ -41,21 +41,18 @@ pub fn layout_revisions(
         ..bold
     };
     let heading = layout_text(fonts, phrases.revisions, style.table_width(), &heading_spec)
-        .map_err(|MissingGlyph(ch)| LayoutError::MissingGlyph {
-            ch,
-            place: "the revision heading".into(),
-        })?;
+        .map_err(LayoutError::missing(format!(
+            "the fixed phrase {:?} (the revision heading)",
+            phrases.revisions
+        )))?;
     let mut header: Vec<Vec<BlockLine>> = Vec::new();
     for (c, label) in phrases.revision_columns.iter().enumerate() {
-        let mut lines = set(label, c, &bold, "the revision table header".into())?;
+        let place = format!("the fixed phrase {label:?} (the revision table header)");
+        let mut lines = set(label, c, &bold, place)?;
         align_center(&mut lines, inner(c));
         header.push(lines);
     }
-    let header_h = header
-        .iter()
-        .map(|h| block::height(h))
-        .fold(Pt::ZERO, Pt::max)
-        + py * 2.0;
+    let header_h = grid::row_height(&header, style);
 
     let mut rows = Vec::new();
     for r in &doc.revisions {
@@ -66,11 +63,7 @@ pub fn layout_revisions(
             set(&date, 1, &body, place("date"))?,
             set(&r.changes, 2, &body, place("changes"))?,
         ];
-        let h = cells
-            .iter()
-            .map(|c| block::height(c))
-            .fold(Pt::ZERO, Pt::max)
-            + py * 2.0;
+        let h = grid::row_height(&cells, style);
         rows.push((cells, h));
     }
 

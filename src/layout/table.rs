@@ -15,15 +15,16 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+use super::align::align_center;
 use super::block::{
     self, BlockLine, TextSpec, layout_balanced, layout_text, move_lines, place_lines,
 };
-use super::document::{Flow, align_center};
+use super::flow::Flow;
 use super::style::Style;
 use super::{Anchor, LayoutError, grid};
 use crate::locale::Phrases;
 use crate::model::{Document, Item};
-use crate::text::font::{FontSet, MissingGlyph};
+use crate::text::font::FontSet;
 use crate::units::Pt;
 
 /// An item's cells, set once.
@@ -108,10 +109,6 @@ pub fn layout_table(
     Ok(table.paginate(flow))
 }
 
-fn missing(place: String) -> impl FnOnce(MissingGlyph) -> LayoutError {
-    move |MissingGlyph(ch)| LayoutError::MissingGlyph { ch, place }
-}
-
 impl<'a> Table<'a> {
     fn prepare(
         doc: &Document,
@@ -122,17 +119,14 @@ impl<'a> Table<'a> {
         let (body, bold) = TextSpec::cells(style);
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
 
-        let cell = |text: &str, width: Pt, spec: &TextSpec, place: &dyn Fn() -> String| {
-            layout_text(fonts, text, inner(width), spec).map_err(|e| missing(place())(e))
-        };
-
         let labels = doc
             .categories
             .iter()
             .map(|c| {
                 let mut lines =
-                    layout_balanced(fonts, &c.title, inner(style.category_width), &bold)
-                        .map_err(missing(format!("the category title {:?}", c.title)))?;
+                    layout_balanced(fonts, &c.title, inner(style.category_width), &bold).map_err(
+                        LayoutError::missing(format!("the category title {:?}", c.title)),
+                    )?;
                 align_center(&mut lines, inner(style.category_width));
                 Ok(lines)
             })
@@ -147,15 +141,12 @@ impl<'a> Table<'a> {
         ];
         let mut header: [Vec<BlockLine>; 4] = Default::default();
         for (slot, (text, width)) in header.iter_mut().zip(header_cells) {
-            let mut lines = cell(text, width, &bold, &|| format!("the table label {text:?}"))?;
+            let mut lines = layout_text(fonts, text, inner(width), &bold)
+                .map_err(LayoutError::missing(format!("the table label {text:?}")))?;
             align_center(&mut lines, inner(width));
             *slot = lines;
         }
-        let header_height = header
-            .iter()
-            .map(|h| block::height(h))
-            .fold(Pt::ZERO, Pt::max)
-            + style.cell_pad_y * 2.0;
+        let header_height = grid::row_height(&header, style);
 
         // Rows are independent until pagination: set them on all cores.
         let items: Vec<(usize, &Item)> = doc
@@ -259,7 +250,7 @@ impl<'a> Table<'a> {
 
     /// The smallest height of a category cell that holds its label.
     fn label_need(&self, category: usize) -> Pt {
-        block::height(&self.labels[category]) + self.style.cell_pad_y * 2.0
+        grid::row_height(std::slice::from_ref(&self.labels[category]), self.style)
     }
 }
 
@@ -275,7 +266,7 @@ impl Row {
         let place = |field: &str| format!("item No. {} ({field})", item.no);
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
         let set = |text: &str, width: Pt, spec: &TextSpec, field: &str| {
-            layout_text(fonts, text, inner(width), spec).map_err(missing(place(field)))
+            layout_text(fonts, text, inner(width), spec).map_err(LayoutError::missing(place(field)))
         };
         let mut no = set(&item.no.to_string(), style.no_width, body, "no")?;
         // A number too wide for the column is set across the cell padding too (three
@@ -288,15 +279,15 @@ impl Row {
             let size = Pt((body.size.0 * room.0 / width.0 * 10.0).floor() / 10.0).min(body.size);
             let small = TextSpec { size, ..*body };
             no = layout_text(fonts, &item.no.to_string(), room, &small)
-                .map_err(missing(place("no")))?;
+                .map_err(LayoutError::missing(place("no")))?;
         }
         align_center(&mut no, inner(style.no_width));
         // Titles are short: even lines read better than a lone last character.
-        let title_lines = |text: &str| {
+        let title_lines = |text: &str, field: &str| {
             layout_balanced(fonts, text, inner(style.item_width), body)
-                .map_err(missing(place("title")))
+                .map_err(LayoutError::missing(place(field)))
         };
-        let mut title = title_lines(&item.title)?;
+        let mut title = title_lines(&item.title, "title")?;
         if let Some(control) = &item.control {
             let small = TextSpec {
                 size: style.control_size,
@@ -314,7 +305,8 @@ impl Row {
         // Only a row with lines to spare on both sides of a page break is ever split;
         // the others never show a continued title, so it is not set for them.
         let continued_title = if content.len() >= 2 * style.min_split_lines {
-            title_lines(&format!("{}{}", item.title, phrases.continued))?
+            let field = format!("title with the fixed phrase {:?}", phrases.continued);
+            title_lines(&format!("{}{}", item.title, phrases.continued), &field)?
         } else {
             Vec::new()
         };

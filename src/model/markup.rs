@@ -28,8 +28,8 @@ pub enum LineKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkupLine<'a> {
     pub kind: LineKind,
-    /// Indent in 1/1000 em from leading spaces.
-    pub indent: i32,
+    /// Indent from leading spaces.
+    pub indent: crate::units::MilliEm,
     /// The line without its leading spaces and trailing whitespace.
     pub text: &'a str,
     /// Byte ranges of URLs in `text`.
@@ -73,7 +73,7 @@ pub fn parse(block: &str) -> Vec<MarkupLine<'_>> {
         };
         out.push(MarkupLine {
             kind,
-            indent,
+            indent: crate::units::MilliEm(indent),
             text,
             links: find_urls(text),
             gap_before: gap,
@@ -138,7 +138,7 @@ mod tests {
         let lines = parse("＜当社の責任＞\n当社は、\n●対策\n\n  - お客様\n　・全角\n");
         let kinds: Vec<_> = lines
             .iter()
-            .map(|l| (&l.kind, l.indent, l.gap_before))
+            .map(|l| (&l.kind, l.indent.0, l.gap_before))
             .collect();
         assert_eq!(
             kinds,

@@ -135,7 +135,7 @@ pub fn add_font(
     for (old, ch, text) in used.glyphs() {
         let new = sub.gids.get(usize::from(old)).copied().unwrap_or(0);
         // The same lookup the layout measured with, so `/W` says what it assumed.
-        let advance = face.lookup(ch).map_or(0, |(_, advance)| advance);
+        let advance = face.lookup(ch).map_or(0, |(_, advance)| advance.0);
         if let Some(w) = widths.get_mut(usize::from(new)) {
             *w = Object::Integer(i64::from(advance));
         }
@@ -227,7 +227,7 @@ impl Metrics {
             descent: scale(f.descender()).into(),
             cap_height: scale(f.capital_height().unwrap_or(f.ascender())).into(),
             italic_angle: f.italic_angle(),
-            notdef_width: face.advance(0),
+            notdef_width: face.advance(0).0,
         }
     }
 }

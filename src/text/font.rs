@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use crate::units::Pt;
+use crate::units::{MilliEm, Pt};
 
 /// Regular face of the bundled default font (BIZ UDPGothic, SIL OFL 1.1, see `fonts/OFL.txt`).
 pub static DEFAULT_REGULAR: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Regular.ttf");
@@ -33,8 +33,8 @@ pub enum FontStyle {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
     pub gid: u16,
-    /// Advance in 1/1000 em, exactly as the PDF `/W` array will state it.
-    pub advance: i32,
+    /// Advance, exactly as the PDF `/W` array will state it.
+    pub advance: MilliEm,
     /// The character this glyph represents, for the PDF text layer (ToUnicode).
     pub ch: char,
     /// Ignorable characters that followed `ch` (variation selectors, joiners): they
@@ -78,7 +78,7 @@ pub struct FontFace {
 /// map was a fifth of the layout time). Other planes use a locked map.
 struct GlyphCache {
     blocks: [OnceLock<Box<[AtomicU64; 256]>>; 256],
-    astral: Mutex<HashMap<char, Option<(u16, i32)>>>,
+    astral: Mutex<HashMap<char, Option<(u16, MilliEm)>>>,
 }
 
 impl Default for GlyphCache {
@@ -91,24 +91,28 @@ impl Default for GlyphCache {
 }
 
 /// A cache slot: 0 = not looked up yet, 1 = no glyph, else `2 | gid << 16 | advance << 32`.
-fn pack(found: Option<(u16, i32)>) -> u64 {
+fn pack(found: Option<(u16, MilliEm)>) -> u64 {
     match found {
         None => 1,
-        Some((gid, advance)) => 2 | (u64::from(gid) << 16) | (u64::from(advance as u32) << 32),
+        Some((gid, advance)) => 2 | (u64::from(gid) << 16) | (u64::from(advance.0 as u32) << 32),
     }
 }
 
-fn unpack(slot: u64) -> Option<Option<(u16, i32)>> {
+fn unpack(slot: u64) -> Option<Option<(u16, MilliEm)>> {
     match slot {
         0 => None,
         1 => Some(None),
-        v => Some(Some(((v >> 16) as u16, (v >> 32) as u32 as i32))),
+        v => Some(Some(((v >> 16) as u16, MilliEm((v >> 32) as u32 as i32)))),
     }
 }
 
 impl GlyphCache {
     /// The cached answer for `c`, or `compute`'s (then cached).
-    fn get(&self, c: char, compute: impl FnOnce() -> Option<(u16, i32)>) -> Option<(u16, i32)> {
+    fn get(
+        &self,
+        c: char,
+        compute: impl FnOnce() -> Option<(u16, MilliEm)>,
+    ) -> Option<(u16, MilliEm)> {
         let code = c as u32;
         if code > 0xFFFF {
             let mut map = self.astral.lock().unwrap_or_else(|e| e.into_inner());
@@ -241,14 +245,17 @@ impl FontFace {
         Pt(size.0 * self.descender as f32 / self.units_per_em as f32)
     }
 
-    /// Glyph id and advance (milli-em, truncated as in `/W`) of a character.
-    pub fn lookup(&self, c: char) -> Option<(u16, i32)> {
+    /// Glyph id and advance (truncated as in `/W`) of a character.
+    pub fn lookup(&self, c: char) -> Option<(u16, MilliEm)> {
         self.with_lookup(|lookup| lookup(c))
     }
 
     /// Runs `f` with a memoised character lookup; the cache is locked once and the
     /// face parsed at most once per call, not per character.
-    fn with_lookup<R>(&self, f: impl FnOnce(&mut dyn FnMut(char) -> Option<(u16, i32)>) -> R) -> R {
+    fn with_lookup<R>(
+        &self,
+        f: impl FnOnce(&mut dyn FnMut(char) -> Option<(u16, MilliEm)>) -> R,
+    ) -> R {
         let mut face: Option<Option<ttf_parser::Face>> = None;
         let mut lookup = |c: char| {
             self.cache.get(c, || {
@@ -263,12 +270,12 @@ impl FontFace {
         f(&mut lookup)
     }
 
-    /// Advance of a glyph id in milli-em (as in `/W`); 0 for an id the face lacks.
-    pub fn advance(&self, gid: u16) -> i32 {
+    /// Advance of a glyph id (as in `/W`); 0 for an id the face lacks.
+    pub fn advance(&self, gid: u16) -> MilliEm {
         ttf_parser::Face::parse(&self.data, 0)
             .ok()
             .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(gid)))
-            .map_or(0, |units| self.milli_em(units))
+            .map_or(MilliEm::ZERO, |units| self.milli_em(units))
     }
 
     /// Whether the face can draw `c` (ignorable format characters need no glyph).
@@ -276,9 +283,9 @@ impl FontFace {
         is_ignorable(c) || self.lookup(c).is_some()
     }
 
-    fn milli_em(&self, units: u16) -> i32 {
+    fn milli_em(&self, units: u16) -> MilliEm {
         // Same truncation as the `/W` array printpdf writes (see module docs).
-        (units as f32 * 1000.0 / self.units_per_em as f32) as i32
+        MilliEm((units as f32 * 1000.0 / self.units_per_em as f32) as i32)
     }
 
     /// Maps text to glyphs. Characters without a glyph are reported, not replaced.
@@ -356,8 +363,8 @@ mod tests {
     fn advances_are_truncated_milli_ems() {
         let f = FontFace::bundled(FontStyle::Regular);
         // あ is 2007/2048 em in the font: 979.98 → 979, as /W will say.
-        assert_eq!(f.lookup('あ').map(|g| g.1), Some(979));
-        assert_eq!(f.lookup('用').map(|g| g.1), Some(1000));
+        assert_eq!(f.lookup('あ').map(|g| g.1), Some(MilliEm(979)));
+        assert_eq!(f.lookup('用').map(|g| g.1), Some(MilliEm(1000)));
     }
 
     #[test]
@@ -380,7 +387,12 @@ mod tests {
                 assert_eq!(f.lookup(c).map(|g| g.0), direct, "{c:?}");
             }
         }
-        for v in [None, Some((0, 0)), Some((65535, 1000)), Some((7, -5))] {
+        for v in [
+            None,
+            Some((0, MilliEm(0))),
+            Some((65535, MilliEm(1000))),
+            Some((7, MilliEm(-5))),
+        ] {
             assert_eq!(unpack(pack(v)), Some(v));
         }
     }

@@ -12,8 +12,8 @@
 //! * a quarter em is added between Japanese and adjacent Latin letters or digits
 //!   where the source has no space (和欧間アキ), but never at a line edge.
 //!
-//! All widths are integers in 1/1000 em of the font size, the unit of the PDF `/W`
-//! array, so what the breaker measures is exactly what a viewer draws.
+//! All widths are whole [`MilliEm`]s (1/1000 em of the font size), the unit of the
+//! PDF `/W` array, so what the breaker measures is exactly what a viewer draws.
 
 use std::ops::Range;
 
@@ -21,6 +21,7 @@ use unicode_linebreak::{BreakOpportunity, linebreaks};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::font::{FontFace, Glyph, MissingGlyph};
+use crate::units::MilliEm;
 
 /// Characters that must not start a line (行頭禁則).
 pub const NO_LINE_START: &str = "、。，．・：；？！ー々ゝゞ）］｝」』】〕〉》ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ,.:;?!)]}%";
@@ -34,8 +35,8 @@ fn in_set(set: &str, c: char) -> bool {
     !(c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c)) && set.contains(c)
 }
 
-/// Space between Japanese and Latin text, in 1/1000 em (四分アキ).
-pub const WAOU_SPACE: i32 = 250;
+/// Space between Japanese and Latin text: a quarter em (四分アキ).
+pub const WAOU_SPACE: MilliEm = MilliEm(250);
 
 /// Text mapped to glyphs, with everything the breaker needs per glyph.
 #[derive(Debug, Clone, Default)]
@@ -43,8 +44,8 @@ pub struct Shaped {
     pub glyphs: Vec<Glyph>,
     /// Byte offset of each glyph's character in the source text.
     pub offsets: Vec<usize>,
-    /// Extra space before each glyph in 1/1000 em (和欧間), dropped at a line start.
-    pub space_before: Vec<i32>,
+    /// Extra space before each glyph (和欧間), dropped at a line start.
+    pub space_before: Vec<MilliEm>,
     /// Whether a line may break before glyph `i`.
     pub break_before: Vec<bool>,
     /// Whether glyph `i` starts a grapheme cluster (the only places a forced break may go).
@@ -55,8 +56,8 @@ pub struct Shaped {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
     pub glyphs: Range<usize>,
-    /// Width in 1/1000 em, hanging punctuation included.
-    pub width: i32,
+    /// Width, hanging punctuation included.
+    pub width: MilliEm,
 }
 
 impl Shaped {
@@ -94,7 +95,7 @@ impl Shaped {
         let n = glyphs.len();
         let mut break_before = vec![false; n];
         let mut cluster_start = vec![false; n];
-        let mut space_before = vec![0; n];
+        let mut space_before = vec![MilliEm::ZERO; n];
         for i in 0..n {
             let off = offsets[i];
             cluster_start[i] = cluster[off];
@@ -120,18 +121,27 @@ impl Shaped {
         })
     }
 
-    /// Width in 1/1000 em of glyphs `range` set on one line.
-    pub fn width(&self, range: Range<usize>) -> i32 {
+    /// Width of glyphs `range` set on one line.
+    pub fn width(&self, range: Range<usize>) -> MilliEm {
         let start = range.start;
-        range
-            .map(|i| self.glyphs[i].advance + if i > start { self.space_before[i] } else { 0 })
-            .sum()
+        range.map(|i| self.advance_at(i, start)).sum()
     }
 
-    /// Breaks into lines: the first at most `first` wide, the others at most `rest`
-    /// (1/1000 em). `hang` is how far 、。 may hang past the limit. Every line holds at
-    /// least one glyph, so this always terminates; trailing spaces are not part of a line.
-    pub fn break_lines(&self, first: i32, rest: i32, hang: i32) -> Vec<Line> {
+    /// Advance of glyph `i` on a line starting at glyph `start`: its own width and
+    /// the space before it, which a line start drops.
+    fn advance_at(&self, i: usize, start: usize) -> MilliEm {
+        let space = if i > start {
+            self.space_before[i]
+        } else {
+            MilliEm::ZERO
+        };
+        self.glyphs[i].advance + space
+    }
+
+    /// Breaks into lines: the first at most `first` wide, the others at most `rest`.
+    /// `hang` is how far 、。 may hang past the limit. Every line holds at least one
+    /// glyph, so this always terminates; trailing spaces are not part of a line.
+    pub fn break_lines(&self, first: MilliEm, rest: MilliEm, hang: MilliEm) -> Vec<Line> {
         let n = self.glyphs.len();
         let mut lines = Vec::new();
         let mut start = 0;
@@ -156,12 +166,12 @@ impl Shaped {
     }
 
     /// Where the line starting at `start` ends (exclusive).
-    fn line_end(&self, start: usize, limit: i32, hang: i32) -> usize {
+    fn line_end(&self, start: usize, limit: MilliEm, hang: MilliEm) -> usize {
         let n = self.glyphs.len();
-        let mut x = 0;
+        let mut x = MilliEm::ZERO;
         let mut last_break = None;
         for i in start..n {
-            let w = self.glyphs[i].advance + if i > start { self.space_before[i] } else { 0 };
+            let w = self.advance_at(i, start);
             // Spaces never force a break: they vanish at the line end.
             if x + w > limit && self.glyphs[i].ch != ' ' && i > start {
                 let hangs = in_set(HANGING, self.glyphs[i].ch)
@@ -235,7 +245,8 @@ mod tests {
     fn lines(text: &str, chars: i32) -> Vec<String> {
         let f = face();
         let s = Shaped::new(&f, text, &[]).unwrap();
-        s.break_lines(chars * 1000, chars * 1000, 600)
+        let width = MilliEm(chars * 1000);
+        s.break_lines(width, width, MilliEm(600))
             .into_iter()
             .map(|l| s.glyphs[l.glyphs].iter().map(|g| g.ch).collect())
             .collect()
@@ -298,10 +309,10 @@ mod tests {
         let url = "https://help.salesforce.com/s/articleView?id=sf.permissions_about_users_access.htm&type=5";
         let whole_url = 0..url.len();
         let s = Shaped::new(&f, url, std::slice::from_ref(&whole_url)).unwrap();
-        let ls = s.break_lines(20_000, 20_000, 0);
+        let ls = s.break_lines(MilliEm(20_000), MilliEm(20_000), MilliEm::ZERO);
         assert!(ls.len() > 1);
         for l in &ls {
-            assert!(l.width <= 20_000);
+            assert!(l.width <= MilliEm(20_000));
         }
         let first: String = s.glyphs[ls[0].glyphs.clone()]
             .iter()
@@ -321,7 +332,7 @@ mod tests {
         let text = "詳しくは https://a.example/x/y を参照";
         let r = text.find("https").unwrap()..text.find(" を").unwrap();
         let s = Shaped::new(&f, text, &[r]).unwrap();
-        let ls = s.break_lines(16_000, 16_000, 0);
+        let ls = s.break_lines(MilliEm(16_000), MilliEm(16_000), MilliEm::ZERO);
         let strs: Vec<String> = ls
             .iter()
             .map(|l| s.glyphs[l.glyphs.clone()].iter().map(|g| g.ch).collect())
@@ -338,7 +349,7 @@ mod tests {
         let text = "か\u{3099}か\u{3099}か\u{3099}か\u{3099}";
         let f = face();
         let s = Shaped::new(&f, text, &[]).unwrap();
-        for l in s.break_lines(1500, 1500, 0) {
+        for l in s.break_lines(MilliEm(1500), MilliEm(1500), MilliEm::ZERO) {
             assert!(s.cluster_start[l.glyphs.start]);
         }
     }
@@ -347,7 +358,8 @@ mod tests {
     fn waou_space_between_japanese_and_latin_but_not_at_line_start() {
         let f = face();
         let s = Shaped::new(&f, "日本ABC語", &[]).unwrap();
-        assert_eq!(s.space_before, [0, 0, WAOU_SPACE, 0, 0, WAOU_SPACE]);
+        let o = MilliEm::ZERO;
+        assert_eq!(s.space_before, [o, o, WAOU_SPACE, o, o, WAOU_SPACE]);
         assert_eq!(s.width(2..4), s.glyphs[2].advance + s.glyphs[3].advance);
     }
 
@@ -356,13 +368,11 @@ mod tests {
         let text = "Salesforceは、Core製品(1st Party)基準ですべてのお客様データ（本番、Sandbox含め）に対してストレージレベルでAES-256のアルゴリズムで暗号化を実施しております。";
         let f = face();
         let s = Shaped::new(&f, text, &[]).unwrap();
-        for limit in [3_000, 7_000, 15_000, 40_000] {
-            for l in s.break_lines(limit, limit, 600) {
+        for limit in [3_000, 7_000, 15_000, 40_000].map(MilliEm) {
+            for l in s.break_lines(limit, limit, MilliEm(600)) {
                 let hangs = HANGING.contains(s.glyphs[l.glyphs.end - 1].ch);
-                assert!(
-                    l.width <= limit + if hangs { 600 } else { 0 },
-                    "{limit}: {l:?}"
-                );
+                let hang = MilliEm(if hangs { 600 } else { 0 });
+                assert!(l.width <= limit + hang, "{limit:?}: {l:?}");
             }
         }
     }
