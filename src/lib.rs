@@ -20,9 +20,6 @@ pub mod pdf;
 pub mod text;
 pub mod units;
 
-/// The content markup, at its old place for the layout code that still names it.
-pub use model::markup;
-
 pub use build::{BuildOptions, Built, build_pdf};
 pub use error::{Diagnostic, Error, Severity};
 pub use input::{Checked, check_text, read};

@@ -255,7 +255,7 @@ pub const MAX_CATEGORY_TITLE: usize = 100;
 
 /// URLs must have a host: `https://` alone, or one broken by a space, is an error.
 fn check_urls(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
-    for range in crate::markup::find_urls(field.text) {
+    for range in crate::model::markup::find_urls(field.text) {
         let url = &field.text[range.clone()];
         let rest = url.split_once("://").map_or("", |(_, r)| r);
         let host = rest.split(['/', '?', '#']).next().unwrap_or("");

@@ -5,7 +5,7 @@
 
 use super::style::Style;
 use super::{Color, Element, Rect, RunGlyph, TextRun};
-use crate::markup::{self, LineKind};
+use crate::model::markup::{self, LineKind};
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
 use crate::text::linebreak::Shaped;
 use crate::units::{MilliEm, Pt};

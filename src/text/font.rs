@@ -166,7 +166,14 @@ impl std::fmt::Display for FontError {
     }
 }
 
-impl std::error::Error for FontError {}
+impl std::error::Error for FontError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            FontError::Read { source, .. } => Some(source),
+            FontError::Parse { .. } => None,
+        }
+    }
+}
 
 impl FontFace {
     /// Parses a face from bytes. `name` is used in messages only.
