@@ -70,7 +70,7 @@ fn main() -> ExitCode {
     );
 
     let labels = &doc.labels;
-    let phrases = doc.document.language.phrases();
+    let phrases = disclosure_pdf::locale::phrases(&doc.document.language);
     println!(
         "{{\"kind\":\"labels\",\"category\":{},\"no\":{},\"item\":{},\"content\":{},\"continued\":{}}}",
         json_str(&labels.category),

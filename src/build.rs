@@ -70,7 +70,7 @@ pub fn build_pdf(input: &Checked, opts: &BuildOptions) -> Result<Built, Error> {
     };
     let mut laid = layout::layout_document(doc, fonts, &style).map_err(layout_error)?;
     if opts.draft {
-        let phrases = doc.document.language.phrases();
+        let phrases = crate::locale::phrases(&doc.document.language);
         layout::add_watermark(&mut laid.pages, fonts, phrases.draft, &style)
             .map_err(layout_error)?;
     }

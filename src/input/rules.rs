@@ -86,8 +86,7 @@ pub fn text_fields(doc: &Document) -> Vec<Field<'_>> {
 /// the fonts must cover them too.
 fn phrase_fields(doc: &Document, draft: bool) -> Vec<Field<'static>> {
     let language = &doc.document.language;
-    language
-        .phrases()
+    crate::locale::phrases(language)
         .printed(draft)
         .into_iter()
         .map(|text| Field {

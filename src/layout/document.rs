@@ -25,7 +25,7 @@ pub fn layout_document(
     style: &Style,
 ) -> Result<Layout, LayoutError> {
     let info = &doc.document;
-    let phrases = info.language.phrases();
+    let phrases = crate::locale::phrases(&info.language);
     let mut flow = Flow::new(style);
     let width = style.table_width();
     let x = style.margin_x;

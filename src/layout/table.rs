@@ -115,7 +115,7 @@ impl<'a> Table<'a> {
         fonts: &FontSet,
         style: &'a Style,
     ) -> Result<Table<'a>, LayoutError> {
-        let phrases = doc.document.language.phrases();
+        let phrases = crate::locale::phrases(&doc.document.language);
         let (body, bold) = TextSpec::cells(style);
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
 

@@ -1,10 +1,13 @@
 //! The input document: serde types for the YAML, and ([`markup`]) how its text
-//! blocks read as lines. The rules beyond types are checked in [`crate::input`].
+//! blocks read as lines. The rules beyond types are checked by the input gate.
 //!
 //! Unknown keys are errors (`deny_unknown_fields`): a misspelt key silently ignored
 //! would drop text from a document that goes into contracts.
 
+mod language;
 pub mod markup;
+
+pub use language::{Language, Locale, UnknownLanguage};
 
 use serde::Deserialize;
 
@@ -51,7 +54,7 @@ pub struct DocumentInfo {
     pub date: String,
     /// `ja` (the default) or `en`, with an optional region (`ja-JP`).
     #[serde(default)]
-    pub language: crate::locale::Language,
+    pub language: Language,
     /// Text before the table (content markup).
     #[serde(default)]
     pub preface: Option<String>,
