@@ -3,8 +3,8 @@
 //! A page of the table is a few hundred text runs, rules and fills: a handful of
 //! operators each. Writing them straight into bytes costs a few microseconds per
 //! page; going through the `Op` list of the library behind `shell`, its per-glyph
-//! font lookups and lopdf's `Operation` objects took twenty times longer and allocated for every number (see
-//! `bench/RESULTS.md`). Text is written as 2-byte glyph ids of our own subsets
+//! font lookups and lopdf's `Operation` objects took twenty times longer and
+//! allocated for every number (see `bench/RESULTS.md`). Text is written as 2-byte glyph ids of our own subsets
 //! (Identity-H), so what a glyph reads as is decided by the ToUnicode map alone.
 
 use super::{coords, syntax};

@@ -9,14 +9,14 @@
 //!   gives each page its own copy, with empty Font, XObject, ExtGState and Shading
 //!   dictionaries, which are removed);
 //! - the Info dictionary loses the PDF/X keys (`GTS_PDFXVersion`,
-//!   `GTS_PDFXConformance`) and `Trapped`;
+//!   `GTS_PDFXConformance`), `Trapped`, and the empty `Identifier`;
 //! - link annotations get the Print flag (`/F 4`);
 //! - the header says PDF 1.7.
 //!
 //! The test at the bottom pins the result, so that a printpdf upgrade that changes
 //! its output shows up there rather than in the files.
 
-use lopdf::{Document, Object, ObjectId, Stream};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use printpdf::{
     Actions, BorderArray, ColorArray, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions,
 };
@@ -159,14 +159,27 @@ fn install_pages(doc: &mut Document, contents: Vec<Stream>) -> Result<Option<Obj
     Ok(shared)
 }
 
-/// Removes the empty PDF/X keys printpdf writes into the Info dictionary.
+/// The Info keys printpdf writes that we drop: the PDF/X identification and
+/// `Trapped` (prepress statements; this is not a PDF/X file), and `Identifier`,
+/// which printpdf always leaves empty.
+const DROPPED_INFO_KEYS: [&[u8]; 4] = [
+    b"GTS_PDFXVersion",
+    b"GTS_PDFXConformance",
+    b"Trapped",
+    b"Identifier",
+];
+
+/// Removes [`DROPPED_INFO_KEYS`] from the Info dictionary, keeping the order of the
+/// others (lopdf's `remove` would move the last key into the gap).
 fn fix_info(doc: &mut Document) {
     if let Ok(info_ref) = doc.trailer.get(b"Info").and_then(Object::as_reference)
         && let Ok(Object::Dictionary(info)) = doc.get_object_mut(info_ref)
     {
-        for key in [&b"GTS_PDFXVersion"[..], b"GTS_PDFXConformance", b"Trapped"] {
-            info.remove(key);
-        }
+        *info = info
+            .iter()
+            .filter(|(key, _)| !DROPPED_INFO_KEYS.contains(&key.as_slice()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect::<Dictionary>();
     }
 }
 
@@ -192,7 +205,6 @@ mod tests {
     use super::*;
     use crate::layout::Rect;
     use crate::units::Pt;
-    use lopdf::Dictionary;
 
     fn keys(d: &Dictionary) -> Vec<String> {
         d.iter()
@@ -243,22 +255,21 @@ mod tests {
             build(&[page(vec![link]), page(Vec::new())], &meta, contents).unwrap();
         assert_eq!(doc.version, "1.7");
 
-        // Trailer and Info: exactly these keys, in this order
+        // Trailer and Info: exactly these keys, in this order, nothing empty
         // (`file` writes its own /ID in place of printpdf's).
         assert_eq!(keys(&doc.trailer), ["Root", "Info", "ID"]);
         let info = dict(&doc, doc.trailer.get(b"Info").unwrap());
         assert_eq!(
             keys(info),
             [
-                "Identifier",
                 "CreationDate",
                 "ModDate",
-                "Keywords",
                 "Title",
                 "Author",
                 "Creator",
                 "Producer",
-                "Subject"
+                "Subject",
+                "Keywords"
             ]
         );
         let date = Object::string_literal("D:20261125000000+00'00'");
