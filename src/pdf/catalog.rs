@@ -1,11 +1,13 @@
-//! Document-level objects printpdf does not write the way we need: the outline
+//! What the catalogue gets from us rather than from the `shell`: the outline
 //! (bookmarks), XMP metadata, the PDF/A output intent, and small catalogue
-//! settings (`/Lang`, `DisplayDocTitle`).
+//! settings (`/Lang`, `DisplayDocTitle`, `PageMode`). Fix-ups of the shell's own
+//! output are in `shell`, not here.
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, dictionary};
 
-use super::{Metadata, PRODUCER};
+use super::{Metadata, PRODUCER, coords};
 use crate::layout::{Bookmark, Layout};
+use crate::units::Pt;
 
 /// A PDF text string: PDFDocEncoding for ASCII, UTF-16BE with a BOM otherwise.
 pub fn text_string(s: &str) -> Object {
@@ -20,10 +22,10 @@ pub fn text_string(s: &str) -> Object {
     }
 }
 
-/// Applies everything of this module to a document printpdf has produced.
+/// Adds everything of this module to the document `shell` has built.
 pub fn finish(doc: &mut Document, layout: &Layout, meta: &Metadata) {
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
-    let page_height = layout.pages.first().map_or(0.0, |p| p.height.0);
+    let page_height = layout.pages.first().map_or(Pt::ZERO, |p| p.height);
     let outline = add_outline(doc, &layout.bookmarks, &page_ids, page_height);
     // Not deflated: XMP must stay readable by tools that do not inflate streams
     // (PDF/A asks this).
@@ -51,37 +53,6 @@ pub fn finish(doc: &mut Document, layout: &Layout, meta: &Metadata) {
             catalog.set("OutputIntents", Object::Array(vec![intent.into()]));
         }
     }
-    fix_info(doc);
-    fix_annotations(doc, &page_ids);
-    // Object streams need 1.5; PDF/A-2 is based on 1.7.
-    doc.version = "1.7".to_string();
-}
-
-/// Removes the empty PDF/X keys printpdf writes into the Info dictionary.
-fn fix_info(doc: &mut Document) {
-    if let Ok(info_ref) = doc.trailer.get(b"Info").and_then(Object::as_reference)
-        && let Ok(Object::Dictionary(info)) = doc.get_object_mut(info_ref)
-    {
-        for key in [&b"GTS_PDFXVersion"[..], b"GTS_PDFXConformance", b"Trapped"] {
-            info.remove(key);
-        }
-    }
-}
-
-/// Link annotations get the Print flag (PDF/A requires it; it is right anyway).
-/// printpdf writes them inline in each page's /Annots array.
-fn fix_annotations(doc: &mut Document, pages: &[ObjectId]) {
-    for &id in pages {
-        if let Ok(Object::Dictionary(page)) = doc.get_object_mut(id)
-            && let Ok(Object::Array(annots)) = page.get_mut(b"Annots")
-        {
-            for a in annots {
-                if let Object::Dictionary(d) = a {
-                    d.set("F", 4);
-                }
-            }
-        }
-    }
 }
 
 /// The outline tree; returns the /Outlines dictionary, or `None` without bookmarks.
@@ -89,7 +60,7 @@ fn add_outline(
     doc: &mut Document,
     bookmarks: &[Bookmark],
     pages: &[ObjectId],
-    page_height: f32,
+    page_height: Pt,
 ) -> Option<ObjectId> {
     if bookmarks.is_empty() {
         return None;
@@ -115,7 +86,7 @@ fn add_level(
     items: &[Bookmark],
     parent: ObjectId,
     pages: &[ObjectId],
-    page_height: f32,
+    page_height: Pt,
 ) -> (ObjectId, ObjectId, usize) {
     let ids: Vec<ObjectId> = items.iter().map(|_| doc.new_object_id()).collect();
     for (i, (item, &id)) in items.iter().zip(&ids).enumerate() {
@@ -131,7 +102,7 @@ fn add_level(
                     page.into(),
                     Object::Name(b"XYZ".to_vec()),
                     Object::Null,
-                    Object::Real(page_height - item.at.y.0 + 4.0),
+                    Object::Real(coords::pdf_y(page_height, item.at.y) + 4.0),
                     Object::Null,
                 ]),
             );
@@ -187,7 +158,7 @@ pub fn iso_date(epoch: i64) -> String {
 /// The XMP packet mirroring the Info dictionary (and PDF/A identification).
 fn xmp_packet(meta: &Metadata) -> String {
     let date = iso_date(meta.date_epoch);
-    // Joined as printpdf joins them in the Info dictionary: the two must agree.
+    // Joined as the shell joins them in the Info dictionary: the two must agree.
     let keywords = xml(&meta.keywords.join(","));
     let pdfa = if meta.pdfa {
         "\n   <pdfaid:part>2</pdfaid:part>\n   <pdfaid:conformance>B</pdfaid:conformance>"

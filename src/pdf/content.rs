@@ -2,12 +2,12 @@
 //!
 //! A page of the table is a few hundred text runs, rules and fills: a handful of
 //! operators each. Writing them straight into bytes costs a few microseconds per
-//! page; going through printpdf's `Op` list, its per-glyph font lookups and lopdf's
-//! `Operation` objects took twenty times longer and allocated for every number (see
-//! `bench/RESULTS.md`). Text is written as 2-byte glyph ids of our own subsets
+//! page; going through the `Op` list of the library behind `shell`, its per-glyph
+//! font lookups and lopdf's `Operation` objects took twenty times longer and
+//! allocated for every number (see `bench/RESULTS.md`). Text is written as 2-byte glyph ids of our own subsets
 //! (Identity-H), so what a glyph reads as is decided by the ToUnicode map alone.
 
-use super::syntax;
+use super::{coords, syntax};
 use crate::layout::{Color, Element, Page, TextRun};
 use crate::text::font::FontStyle;
 use crate::units::Pt;
@@ -43,10 +43,9 @@ pub fn page_content(page: &Page, fonts: &[FontRef<'_>]) -> Vec<u8> {
     for e in &page.elements {
         if let Element::Fill { rect, color } = e {
             w.set_fill(*color);
-            w.num(rect.x);
-            w.num(page.height - rect.y - rect.height);
-            w.num(rect.width);
-            w.num(rect.height);
+            for v in coords::pdf_rect(page.height, rect) {
+                w.real(v);
+            }
             w.op(b"re f\n");
         }
     }
@@ -119,7 +118,7 @@ impl Writer {
     /// A layout point as PDF coordinates (y flipped).
     fn point(&mut self, x: Pt, y: Pt) {
         self.num(x);
-        self.num(self.height - y);
+        self.real(coords::pdf_y(self.height, y));
     }
 
     fn color(&mut self, c: Color) {

@@ -102,8 +102,11 @@ pub fn subset_all(uses: &[GlyphUse], fonts: &FontSet) -> Result<Vec<Embeddable>,
     uses.par_iter()
         .map(|u| {
             let face = fonts.face(u.style);
-            let mut subset = subset_font(face.data(), &u.gids())
-                .map_err(|e| PdfError(format!("subsetting {}: {e}", face.name())))?;
+            let mut subset =
+                subset_font(face.data(), &u.gids()).map_err(|source| PdfError::Subset {
+                    font: face.name().to_string(),
+                    source: Box::new(source),
+                })?;
             let bytes = std::mem::take(&mut subset.bytes);
             let dict = if subset.cff {
                 dictionary! { "Subtype" => "OpenType" }

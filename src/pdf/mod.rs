@@ -1,26 +1,36 @@
 //! PDF writing: turns laid-out [`Page`]s into PDF bytes.
 //!
-//! - `subset`: font subsets of the glyphs used (with `subsetter`), without hinting;
+//! The files of this module, in the order a document passes through them:
+//!
+//! - `mod.rs` (here): [`write`], which runs the parts below (font subsetting beside
+//!   page writing), [`Metadata`] and [`PdfError`];
+//! - `subset`: font subsets of the glyphs used (with `subsetter`), and `hinting`,
+//!   which strips the TrueType instructions from them;
 //! - `content`: page content streams, written directly as operators;
+//! - `coords`: the y-axis flip from layout (y down from the top) to PDF (y up);
+//! - `shell`: the document shell around our pages (catalogue, page tree, link
+//!   annotations, Info) from the one dependency that builds it, with every patch
+//!   of its output; the only file that uses that dependency;
 //! - `fonts`: the font objects, with widths and a ToUnicode map from the source text;
-//! - `catalog`: outline, XMP, PDF/A output intent and the content-derived `/ID`;
-//! - printpdf builds the document around these;
+//! - `catalog`: what the catalogue gets from us: outline, XMP, PDF/A output intent
+//!   (`icc`: its sRGB profile), `/Lang` and viewer preferences;
+//! - `deflate`: the one builder of compressed streams;
+//! - `syntax`: numbers, strings and objects as PDF bytes;
 //! - `file`: the file, with object streams built in parallel and a content-hash `/ID`.
 
 mod catalog;
 mod content;
+mod coords;
 mod deflate;
 mod file;
 mod fonts;
 mod hinting;
 mod icc;
+mod shell;
 mod subset;
 mod syntax;
 
-use lopdf::{Dictionary, Object, ObjectId};
-use printpdf::{
-    Actions, BorderArray, ColorArray, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions,
-};
+use lopdf::{Dictionary, ObjectId};
 use rayon::prelude::*;
 
 use crate::layout::{Element, Layout, Page};
@@ -45,15 +55,49 @@ pub struct Metadata {
 
 /// Why the PDF could not be written.
 #[derive(Debug)]
-pub struct PdfError(pub String);
+pub enum PdfError {
+    /// A font face could not be subset or its subset not read back.
+    Subset {
+        /// The face's name.
+        font: String,
+        /// What went wrong, from the subsetter or the font parser.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The document date cannot be written as a PDF date.
+    Date {
+        /// The date, in seconds since 1970-01-01 UTC.
+        epoch: i64,
+        /// Why, as the date conversion says it.
+        reason: &'static str,
+    },
+    /// The document shell lacks a part we fill in: its builder's output changed
+    /// (see `shell`).
+    Shell {
+        /// The missing part.
+        missing: &'static str,
+    },
+}
 
 impl std::fmt::Display for PdfError {
+    /// One line, with the cause's message (the command line prints only this).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot write the PDF: {}", self.0)
+        f.write_str("cannot write the PDF: ")?;
+        match self {
+            PdfError::Subset { font, source } => write!(f, "subsetting {font}: {source}"),
+            PdfError::Date { reason, .. } => write!(f, "date out of range: {reason}"),
+            PdfError::Shell { missing } => write!(f, "the document shell has no {missing}"),
+        }
     }
 }
 
-impl std::error::Error for PdfError {}
+impl std::error::Error for PdfError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PdfError::Subset { source, .. } => Some(source.as_ref()),
+            PdfError::Date { .. } | PdfError::Shell { .. } => None,
+        }
+    }
+}
 
 /// The creator/producer string.
 pub const PRODUCER: &str = concat!("disclosure-pdf ", env!("CARGO_PKG_VERSION"));
@@ -64,10 +108,10 @@ pub type Lap<'a> = &'a (dyn Fn(&'static str) + Sync);
 /// Writes `layout` as a PDF. `lap` is called with a phase name as each phase ends
 /// (page content, PDF objects, font subsetting, file).
 ///
-/// The work is split between us and printpdf by cost: we subset the fonts, write
-/// the page content streams and the font objects (the parts that grow with the
-/// text); printpdf builds the document around them (catalogue, page tree, link
-/// annotations, Info), and `file` writes it out. The fonts are subset and
+/// The work is split between us and the `shell` dependency by cost: we subset the
+/// fonts, write the page content streams and the font objects (the parts that grow
+/// with the text); `shell` builds the document around them (catalogue, page tree,
+/// link annotations, Info), and `file` writes it out. The fonts are subset and
 /// deflated (a few milliseconds for the regular face) while the pages are written
 /// and the document is built: the new glyph ids are known beforehand.
 pub fn write(
@@ -114,8 +158,8 @@ pub fn write(
 }
 
 /// Everything of the document but the fonts: the page content streams (written
-/// and deflated on all cores), printpdf's page tree, annotations and Info, and the
-/// catalogue entries of `catalog`.
+/// and deflated on all cores), the `shell` (page tree, annotations and Info), and
+/// the catalogue entries of `catalog`.
 fn document(
     mut layout: Layout,
     uses: &[GlyphUse],
@@ -142,7 +186,7 @@ fn document(
     // The pages' runs are written. Freeing millions of them takes a while (and at
     // 40,000 items made the allocator consolidate a gigabyte of small chunks in the
     // next phase), so it happens on another thread while the document is built;
-    // printpdf only needs the links.
+    // the shell only needs the links.
     let written = std::mem::take(&mut layout.pages);
     layout.pages = written
         .iter()
@@ -163,27 +207,10 @@ fn document(
         // Without a thread to spare, the pages are freed as `spawn` fails.
         .ok();
 
-    let mut doc = PdfDocument::new(&meta.title);
-    doc.pages = layout.pages.iter().map(page_skeleton).collect();
-    let info = &mut doc.metadata.info;
-    info.author = meta.author.clone();
-    info.subject = meta.subject.clone();
-    info.keywords = meta.keywords.clone();
-    info.creator = PRODUCER.to_string();
-    info.producer = PRODUCER.to_string();
-    let date = printpdf::OffsetDateTime::from_unix_timestamp(meta.date_epoch)
-        .map_err(|e| PdfError(format!("date out of range: {e}")))?;
-    info.creation_date = date;
-    info.modification_date = date;
-    info.metadata_date = date;
-    let opts = PdfSaveOptions {
-        optimize: true,
-        subset_fonts: false, // done by us, see `subset`
-        secure: true,
-        image_optimization: None,
-    };
-    let mut lo = doc.to_lopdf_document(&opts, &mut Vec::new());
-    let resources = install_pages(&mut lo, contents)?;
+    let shell::Shell {
+        doc: mut lo,
+        resources,
+    } = shell::build(&layout.pages, meta, contents)?;
     catalog::finish(&mut lo, &layout, meta);
     lap("pdf objects");
     Ok(Assembled {
@@ -200,94 +227,4 @@ struct Assembled {
     resources: Option<ObjectId>,
     /// The thread freeing the written pages, if one could be started.
     freeing: Option<std::thread::JoinHandle<()>>,
-}
-
-/// A page for printpdf: its size and link annotations; the content is ours.
-fn page_skeleton(page: &Page) -> PdfPage {
-    let h = page.height;
-    let ops = page
-        .elements
-        .iter()
-        .filter_map(|e| match e {
-            Element::Link { rect: r, uri } => Some(Op::LinkAnnotation {
-                link: LinkAnnotation::new(
-                    printpdf::Rect {
-                        x: printpdf::Pt(r.x.0),
-                        y: printpdf::Pt((h - r.y - r.height).0),
-                        width: printpdf::Pt(r.width.0),
-                        height: printpdf::Pt(r.height.0),
-                        mode: None,
-                        winding_order: None,
-                    },
-                    Actions::Uri(uri.clone()),
-                    // No visible border: the link text is coloured instead.
-                    Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                    Some(ColorArray::Transparent),
-                    None,
-                ),
-            }),
-            _ => None,
-        })
-        .collect();
-    PdfPage::new(
-        printpdf::Mm(page.width.0 * 25.4 / 72.0),
-        printpdf::Mm(page.height.0 * 25.4 / 72.0),
-        ops,
-    )
-}
-
-/// Puts our content streams into printpdf's pages. printpdf gives every page its
-/// own copy of one resource dictionary; the pages share the first instead, whose
-/// id is returned (the fonts go into it once they are ready).
-fn install_pages(
-    doc: &mut lopdf::Document,
-    contents: Vec<lopdf::Stream>,
-) -> Result<Option<ObjectId>, PdfError> {
-    let broken = |what: &str| PdfError(format!("printpdf wrote no {what}"));
-    let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
-    if page_ids.len() != contents.len() {
-        return Err(broken("page for every laid-out page"));
-    }
-    let mut shared: Option<ObjectId> = None;
-    for (&page_id, stream) in page_ids.iter().zip(contents) {
-        let page = doc
-            .get_dictionary(page_id)
-            .map_err(|_| broken("page dictionary"))?;
-        let content_id = page
-            .get(b"Contents")
-            .and_then(Object::as_reference)
-            .map_err(|_| broken("page content"))?;
-        let resources_id = page
-            .get(b"Resources")
-            .and_then(Object::as_reference)
-            .map_err(|_| broken("page resources"))?;
-        doc.objects.insert(content_id, Object::Stream(stream));
-        match shared {
-            None => {
-                let resources = doc
-                    .get_object_mut(resources_id)
-                    .and_then(Object::as_dict_mut)
-                    .map_err(|_| broken("resource dictionary"))?;
-                // printpdf's (empty) Font, XObject, ExtGState and Shading dictionaries.
-                let mut unused = Vec::new();
-                for key in [&b"Font"[..], b"XObject", b"ExtGState", b"Shading"] {
-                    if let Ok(id) = resources.get(key).and_then(Object::as_reference) {
-                        unused.push(id);
-                    }
-                    resources.remove(key);
-                }
-                for id in unused {
-                    doc.objects.remove(&id);
-                }
-                shared = Some(resources_id);
-            }
-            Some(shared) => {
-                doc.objects.remove(&resources_id);
-                if let Ok(page) = doc.get_object_mut(page_id).and_then(Object::as_dict_mut) {
-                    page.set("Resources", shared);
-                }
-            }
-        }
-    }
-    Ok(shared)
 }

@@ -25,19 +25,47 @@ pub struct Subset {
     pub cff: bool,
 }
 
+/// Why a face could not be subset.
+#[derive(Debug)]
+pub enum SubsetError {
+    /// `subsetter` refused the face.
+    Subsetter(subsetter::Error),
+    /// The subset it made could not be read back.
+    Parse(ttf_parser::FaceParsingError),
+}
+
+impl std::fmt::Display for SubsetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            // Debug, as before: subsetter's variant names are the clearer message.
+            SubsetError::Subsetter(e) => write!(f, "{e:?}"),
+            SubsetError::Parse(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for SubsetError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SubsetError::Subsetter(e) => Some(e),
+            SubsetError::Parse(e) => Some(e),
+        }
+    }
+}
+
 /// Subsets `font` to the glyph ids in `used` (ascending, without duplicates).
 /// Glyph 0 (.notdef) is always kept first, as the font formats require; the others
 /// are numbered 1, 2, … in the order of `used`.
-pub fn subset_font(font: &[u8], used: &[u16]) -> Result<Subset, String> {
+pub fn subset_font(font: &[u8], used: &[u16]) -> Result<Subset, SubsetError> {
     // The remapper starts with .notdef as 0.
     let mut remapper = subsetter::GlyphRemapper::new();
     for &g in used {
         remapper.remap(g);
     }
-    let bytes = subsetter::subset(font, 0, &remapper).map_err(|e| format!("{e:?}"))?;
+    let bytes = subsetter::subset(font, 0, &remapper).map_err(SubsetError::Subsetter)?;
     let bytes = super::hinting::strip_instructions(&bytes).unwrap_or(bytes);
     let cff = ttf_parser::RawFace::parse(&bytes, 0)
-        .map_err(|e| e.to_string())?
+        .map_err(SubsetError::Parse)?
         .table(ttf_parser::Tag::from_bytes(b"glyf"))
         .is_none();
     let gids = gid_map(used);
