@@ -291,7 +291,7 @@ impl FontFace {
     }
 
     fn milli_em(&self, units: u16) -> MilliEm {
-        // Same truncation as the `/W` array printpdf writes (see module docs).
+        // Same truncation as the `/W` array of our font objects (src/pdf/fonts.rs; see module docs).
         MilliEm((units as f32 * 1000.0 / self.units_per_em as f32) as i32)
     }
 
