@@ -124,13 +124,13 @@ if 4000 in walls and 40000 in walls:
 print()
 print("Wall: hyperfine `--warmup 2 --runs 10` (5 for 40000) of "
       "`target/release/disclosure-pdf build INPUT -o bench/work/out-N.pdf`, median. "
-      "Peak RSS and phases (`--timings`; `parse` is reading and parsing the YAML): "
+      "Peak RSS and phases (`--timings`; `read & check` is the input gate: reading, "
+      "parsing and checking the YAML, fonts included, before any layout): "
       "median of 3 runs under `/usr/bin/time -v`. "
       "N = 38 is `data/kamiless.yaml`; the others are synthetic "
-      "(`disclosure_pdf::sample::generate(N, 1)`).")
+      "(`disclosure-pdf sample --items N --seed 1`).")
 print()
-print("Phases overlap, so they add up to more than the wall time: `check` runs beside "
-      "`layout` (which includes any wait for it), and the fonts are subset and deflated "
+print("Phases overlap, so they add up to more than the wall time: the fonts are subset and deflated "
       "beside `page content` and `pdf objects` (`subset fonts` is only the wait for them "
       "after that). `serialise` builds the object streams and writes the file.")
 for note in notes:

@@ -29,7 +29,13 @@ struct NodeMark {
 /// yaml-rust2 (serde_yaml gives positions only for its own errors).
 #[derive(Debug, Default)]
 pub struct Positions {
-    nodes: HashMap<String, NodeMark>,
+    /// The nodes in file order, until the first lookup moves them into `nodes`: a
+    /// valid document needs no lookup, and hashing every path costs as much as
+    /// the rest of the check.
+    pending: std::sync::Mutex<Vec<(String, NodeMark)>>,
+    nodes: std::sync::OnceLock<HashMap<String, NodeMark>>,
+    /// Text scalars whose line breaks YAML folded (see [`Positions::folds_lines`]).
+    folded: HashMap<String, TScalarStyle>,
     source: String,
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
@@ -44,21 +50,45 @@ impl Positions {
         let _ = parser.load(&mut walker, false);
         let mut line_starts = vec![0];
         line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-        Positions {
-            nodes: walker.nodes,
+        let mut positions = Positions {
+            pending: std::sync::Mutex::new(Vec::new()),
+            nodes: std::sync::OnceLock::new(),
+            folded: HashMap::new(),
             source: source.to_string(),
             line_starts,
+        };
+        let mut classified = None;
+        for (path, m) in &walker.nodes {
+            if let Some(style) = positions.folding(m, &mut classified) {
+                positions.folded.insert(path.clone(), style);
+            }
         }
+        positions.pending = std::sync::Mutex::new(walker.nodes);
+        positions
+    }
+
+    /// The nodes by path, built on first use.
+    fn nodes(&self) -> &HashMap<String, NodeMark> {
+        self.nodes.get_or_init(|| {
+            // Poisoned only if a thread panicked while taking the list; it is a
+            // valid list then.
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            std::mem::take(&mut *pending).into_iter().collect()
+        })
     }
 
     /// Line and column of the node at `path` (a value, or `path.key` for its key).
     pub fn get(&self, path: &str) -> Option<(usize, usize)> {
-        self.nodes.get(path).map(|m| (m.line, m.col + 1))
+        self.nodes().get(path).map(|m| (m.line, m.col + 1))
     }
 
     /// The byte offset where the node at `path` starts.
     fn offset(&self, path: &str) -> Option<usize> {
-        let m = self.nodes.get(path)?;
+        self.offset_of(self.nodes().get(path)?)
+    }
+
+    /// The byte offset where the node marked `m` starts.
+    fn offset_of(&self, m: &NodeMark) -> Option<usize> {
         let start = *self.line_starts.get(m.line.checked_sub(1)?)?;
         let line = &self.source[start..];
         let within = line
@@ -85,9 +115,21 @@ impl Positions {
     /// folds its line breaks into spaces (a plain or quoted scalar, or a `>` block
     /// of two lines or more): the text's own line breaks are then lost.
     pub fn folds_lines(&self, path: &str) -> Option<TScalarStyle> {
-        let m = self.nodes.get(path)?;
+        self.folded.get(path).copied()
+    }
+
+    /// [`folds_lines`](Self::folds_lines) for one node; `classified` caches the
+    /// file's lines, read only if a `>` block needs them.
+    fn folding(
+        &self,
+        m: &NodeMark,
+        classified: &mut Option<Vec<lines::SourceLine>>,
+    ) -> Option<TScalarStyle> {
         let style = m.style?;
-        let start = self.offset(path)?;
+        if style == TScalarStyle::Literal {
+            return None;
+        }
+        let start = self.offset_of(m)?;
         let rest = &self.source[start..];
         let first = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
         let folded = match style {
@@ -95,7 +137,7 @@ impl Positions {
             TScalarStyle::Folded => {
                 // The node starts at its first line of text; the block is named
                 // after its indicator's line.
-                let classified = lines::classify(&self.source);
+                let classified = classified.get_or_insert_with(|| lines::classify(&self.source));
                 let block = match classified.get(m.line - 1).map(|l| &l.kind) {
                     Some(LineKind::BlockContent { block }) => *block,
                     _ => return None,
@@ -158,7 +200,7 @@ enum Frame {
 #[derive(Default)]
 struct Walker {
     stack: Vec<(Frame, String)>,
-    nodes: HashMap<String, NodeMark>,
+    nodes: Vec<(String, NodeMark)>,
 }
 
 impl NodeMark {
@@ -199,7 +241,7 @@ impl MarkedEventReceiver for Walker {
             Event::Scalar(value, style, ..) => match self.value_path() {
                 Some(path) => {
                     self.nodes
-                        .insert(path, NodeMark::new(mark, Some(style), value.len()));
+                        .push((path, NodeMark::new(mark, Some(style), value.len())));
                 }
                 None => {
                     if let Some((Frame::Map { key }, path)) = self.stack.last_mut() {
@@ -209,21 +251,21 @@ impl MarkedEventReceiver for Walker {
                             format!("{path}.{value}")
                         };
                         self.nodes
-                            .insert(format!("{key_path}.key"), NodeMark::new(mark, None, 0));
+                            .push((format!("{key_path}.key"), NodeMark::new(mark, None, 0)));
                         *key = Some(value);
                     }
                 }
             },
             Event::Alias(_) => {
                 if let Some(path) = self.value_path() {
-                    self.nodes.insert(path, NodeMark::new(mark, None, 0));
+                    self.nodes.push((path, NodeMark::new(mark, None, 0)));
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 // A collection as a key is not part of our format; give it a dummy path.
                 let path = self.value_path().unwrap_or_else(|| "?".into());
                 self.nodes
-                    .insert(path.clone(), NodeMark::new(mark, None, 0));
+                    .push((path.clone(), NodeMark::new(mark, None, 0)));
                 let frame = match ev {
                     Event::MappingStart(..) => Frame::Map { key: None },
                     _ => Frame::Seq { index: 0 },

@@ -64,7 +64,8 @@ pub fn precheck<'t>(path: &Path, text: &'t str) -> Result<&'t str, Error> {
             "the file is empty; it needs `document:` and `categories:` (see the README for the format)".into(),
         ));
     }
-    if let Some(at) = too_deep(text) {
+    let (deep, control) = scan(text);
+    if let Some(at) = deep {
         return Err(invalid(
             path,
             Some(line_col(text, at)),
@@ -74,10 +75,8 @@ pub fn precheck<'t>(path: &Path, text: &'t str) -> Result<&'t str, Error> {
         ));
     }
     // libyaml rejects these without a line number; say where and what to do.
-    if let Some((at, c)) = text
-        .char_indices()
-        .find(|&(_, c)| c.is_control() && c != '\t' && c != '\r' && c != '\n' && c != '\u{85}')
-    {
+    if let Some(at) = control {
+        let c = text[at..].chars().next().unwrap_or('\0');
         return Err(invalid(
             path,
             Some(line_col(text, at)),
@@ -97,29 +96,56 @@ fn invalid(path: &Path, position: Option<(usize, usize)>, message: String) -> Er
     }
 }
 
-/// The byte offset where flow brackets first nest deeper than [`MAX_FLOW_DEPTH`],
-/// if they do. Counts every ASCII bracket, quoted or not: legitimate text never
-/// comes near the limit.
-fn too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate() {
+/// One pass over the bytes: where flow brackets first nest deeper than
+/// [`MAX_FLOW_DEPTH`] (every ASCII bracket counts, quoted or not: legitimate text
+/// never comes near the limit), and where the first control character is that
+/// YAML does not allow (C0 but tab and line breaks, DEL, C1 but NEL). Both are
+/// byte offsets.
+fn scan(text: &str) -> (Option<usize>, Option<usize>) {
+    let bytes = text.as_bytes();
+    let (mut depth, mut deep, mut control) = (0usize, None, None);
+    for (i, &b) in bytes.iter().enumerate() {
         match b {
             b'[' | b'{' => {
                 depth += 1;
-                if depth > MAX_FLOW_DEPTH {
-                    return Some(i);
+                if depth > MAX_FLOW_DEPTH && deep.is_none() {
+                    deep = Some(i);
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\t' | b'\n' | b'\r' => {}
+            0..=0x1F | 0x7F if control.is_none() => control = Some(i),
+            // U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8; U+0085 (NEL) is a line break.
+            0xC2 if control.is_none()
+                && matches!(bytes.get(i + 1), Some(0x80..=0x9F))
+                && bytes.get(i + 1) != Some(&0x85) =>
+            {
+                control = Some(i)
+            }
             _ => {}
         }
+        if deep.is_some() {
+            break;
+        }
     }
-    None
+    (deep, control)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_scan_finds_what_a_character_scan_finds() {
+        for c in (0..0x100u32).filter_map(char::from_u32) {
+            let text = format!("a: 用{c}");
+            let by_chars = text
+                .char_indices()
+                .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\r' | '\n' | '\u{85}'))
+                .map(|(i, _)| i);
+            assert_eq!(scan(&text).1, by_chars, "{c:?}");
+        }
+    }
 
     #[test]
     fn control_character_is_found_after_multibyte_text() {

@@ -343,12 +343,7 @@ fn artifact_warnings(
     for field in fields {
         let mut seen = HashSet::new();
         for c in field.text.chars() {
-            if c.is_ascii_graphic()
-                || c == ' '
-                || c == '\n'
-                || undrawable.contains(&c)
-                || !seen.insert(c)
-            {
+            if !super::artifacts::may_be_artifact(c) || undrawable.contains(&c) || !seen.insert(c) {
                 continue;
             }
             if let Some(a) = super::artifacts::artifact(c) {
@@ -372,9 +367,24 @@ fn artifact_warnings(
 /// bold, the rest regular: a character must be in both). Each distinct character
 /// is looked up once.
 fn undrawable(fields: &[Field], fonts: &FontSet) -> HashSet<char> {
-    let mut distinct = HashSet::new();
+    // A bit per character of the Basic Multilingual Plane (8 KB) finds the distinct
+    // characters of a long document without hashing each of its characters.
+    let mut bmp = vec![0u64; 1024];
+    let mut astral = HashSet::new();
+    let mut distinct = Vec::new();
     for field in fields {
-        distinct.extend(field.text.chars());
+        for c in field.text.chars() {
+            let code = c as usize;
+            if code < 0x10000 {
+                let (word, bit) = (code / 64, 1u64 << (code % 64));
+                if bmp[word] & bit == 0 {
+                    bmp[word] |= bit;
+                    distinct.push(c);
+                }
+            } else if astral.insert(c) {
+                distinct.push(c);
+            }
+        }
     }
     distinct
         .into_iter()
