@@ -42,13 +42,13 @@ fn did_you_mean(msg: &str) -> Option<&str> {
 #[derive(Clone, Copy, PartialEq)]
 enum Level {
     Map { col: usize, line: usize },
-    Seq { col: usize },
+    Seq { col: usize, line: usize },
 }
 
 impl Level {
     fn col(self) -> usize {
         match self {
-            Level::Map { col, .. } | Level::Seq { col } => col,
+            Level::Map { col, .. } | Level::Seq { col, .. } => col,
         }
     }
 }
@@ -83,17 +83,39 @@ pub fn indentation(text: &str) -> Vec<Diagnostic> {
                 .rev()
                 .find(|l| !matches!(l.kind, LineKind::Blank | LineKind::Comment))
                 .is_some_and(|l| matches!(l.kind, LineKind::BlockContent { .. }));
-        for &d in &node.dashes {
+        // How far this line's nodes sit from where they belong, once a `- ` is
+        // found misplaced: the rest of the line is read as if it were in place.
+        let mut shift = 0isize;
+        for &written in &node.dashes {
+            let d = written.saturating_add_signed(shift);
+            let mut popped_seq = None;
             while stack.last().is_some_and(|l| l.col() > d) {
-                stack.pop();
+                if let Some(Level::Seq { col, line }) = stack.pop() {
+                    popped_seq = Some((col, line));
+                }
             }
             match stack.last() {
-                Some(Level::Seq { col }) if *col == d => {}
-                top if opens && top.is_none_or(|t| d >= t.col()) => {
-                    stack.push(Level::Seq { col: d })
+                Some(Level::Seq { col, .. }) if *col == d => {}
+                top if opens && top.is_none_or(|t| d >= t.col()) => stack.push(Level::Seq {
+                    col: d,
+                    line: line.number,
+                }),
+                None => stack.push(Level::Seq {
+                    col: d,
+                    line: line.number,
+                }),
+                _ => {
+                    if let Some((col, at)) = popped_seq {
+                        out.push(Diagnostic::error(
+                            Some((line.number, written + 1)),
+                            format!(
+                                "this `- ` entry is indented {}, but the entries beside it are indented {col} (line {at}); indent it {}", spaces(written), spaces(col)
+                            ),
+                        ));
+                        shift += col as isize - d as isize;
+                        stack.push(Level::Seq { col, line: at });
+                    }
                 }
-                None => stack.push(Level::Seq { col: d }),
-                _ => {}
             }
             opens = true;
         }
@@ -107,8 +129,10 @@ pub fn indentation(text: &str) -> Vec<Diagnostic> {
                 out.push(Diagnostic::error(
                     Some((line.number, node.indent + 1)),
                     format!(
-                        "this line is indented {} spaces, less than the text block `{name}: |` on line {block} ({indent} spaces), so YAML ends the block before it; indent it {indent} spaces like the block's other lines",
-                        node.indent
+                        "this line is indented {}, less than the text block `{name}: |` on line {block} ({}), so YAML ends the block before it; indent it {} like the block's other lines",
+                        spaces(node.indent),
+                        spaces(*indent),
+                        spaces(*indent)
                     ),
                 ));
             }
@@ -116,7 +140,8 @@ pub fn indentation(text: &str) -> Vec<Diagnostic> {
             continue;
         };
         let name = &text[key.clone()];
-        let c = *col;
+        let key_col = *col;
+        let c = key_col.saturating_add_signed(shift);
         if stack.is_empty() || (opens && stack.last().is_none_or(|t| c > t.col())) {
             stack.push(Level::Map {
                 col: c,
@@ -131,7 +156,7 @@ pub fn indentation(text: &str) -> Vec<Diagnostic> {
                 Some(Level::Map { col, .. }) if *col == c => {}
                 // A key at a sequence's dash column closes the sequence (`items:`
                 // followed by `- ` at the key's own indentation).
-                Some(Level::Seq { col }) if *col == c => {
+                Some(Level::Seq { col, .. }) if *col == c => {
                     stack.pop();
                 }
                 top => {
@@ -143,9 +168,11 @@ pub fn indentation(text: &str) -> Vec<Diagnostic> {
                     if let Some((col, at)) = sibling {
                         let sibling_key = key_of(text, &classified, at);
                         out.push(Diagnostic::error(
-                            Some((line.number, c + 1)),
+                            Some((line.number, key_col + 1)),
                             format!(
-                                "`{name}:` is indented {c} spaces, but the keys beside it are indented {col} (`{sibling_key}:` on line {at}); YAML nests by indentation, so indent it {col} spaces"
+                                "`{name}:` is indented {}, but the keys beside it are indented {col} (`{sibling_key}:` on line {at}); YAML nests by indentation, so indent it {}",
+                                spaces(key_col),
+                                spaces(col),
                             ),
                         ));
                         // Go on as if it were where it belongs.
@@ -156,6 +183,15 @@ pub fn indentation(text: &str) -> Vec<Diagnostic> {
         opens = text[node.value.clone()].is_empty();
     }
     out
+}
+
+/// `1 space`, `8 spaces`.
+fn spaces(n: usize) -> String {
+    if n == 1 {
+        "1 space".into()
+    } else {
+        format!("{n} spaces")
+    }
 }
 
 /// The key on line `number`, or `?`.
@@ -199,6 +235,17 @@ mod tests {
             lint(text),
             [
                 "f:3:4: error: `title:` is indented 3 spaces, but the keys beside it are indented 4 (`no:` on line 2); YAML nests by indentation, so indent it 4 spaces"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_misplaced_entry_is_reported_not_its_keys() {
+        let text = "items:\n  - no: 1\n    title: t\n - no: 2\n    title: u\n";
+        assert_eq!(
+            lint(text),
+            [
+                "f:4:2: error: this `- ` entry is indented 1 space, but the entries beside it are indented 2 (line 2); indent it 2 spaces"
             ]
         );
     }
