@@ -7,7 +7,7 @@ use super::style::Style;
 use super::{Color, Element, Rect, RunGlyph, TextRun};
 use crate::model::markup::{self, LineKind};
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
-use crate::text::linebreak::Shaped;
+use crate::text::linebreak::{self, Breaking, Measure, Shaped};
 use crate::units::{MilliEm, Pt};
 
 /// How a block's text is set.
@@ -20,16 +20,19 @@ pub struct TextSpec {
     pub style: FontStyle,
     pub color: Color,
     pub link_color: Color,
-    /// How far 、。 may hang past the right edge (the cell padding).
+    /// How far 、。 may hang past the right edge (the cell padding), in justified
+    /// text.
     pub hang: Pt,
-    /// Keep katakana words (セキュリティ, インシデント) whole unless wider than the
-    /// line. Body text may break inside them; in narrow label cells it reads badly.
-    pub keep_words: bool,
+    /// Break only between phrases (文節), and balance the lines: for narrow cells
+    /// (labels, titles), where a word broken in two reads badly.
+    pub phrases: bool,
+    /// Justify (両端揃え): every line but a paragraph's last ends at the edge.
+    pub justify: bool,
 }
 
 impl TextSpec {
-    /// Body text in table cells, and the bold of labels and sub-headings (which keeps
-    /// katakana words whole).
+    /// Body text in table cells (justified), and the bold of labels (broken
+    /// between phrases).
     pub fn cells(style: &Style) -> (TextSpec, TextSpec) {
         let body = TextSpec {
             size: style.body_size,
@@ -39,14 +42,23 @@ impl TextSpec {
             color: Color::BLACK,
             link_color: style.link_color,
             hang: style.cell_pad_x,
-            keep_words: false,
+            phrases: false,
+            justify: true,
         };
         let bold = TextSpec {
             style: FontStyle::Bold,
-            keep_words: true,
-            ..body
+            ..body.phrased()
         };
         (body, bold)
+    }
+
+    /// The same text set for a narrow cell: broken between phrases, not justified.
+    pub fn phrased(self) -> TextSpec {
+        TextSpec {
+            phrases: true,
+            justify: false,
+            ..self
+        }
     }
 }
 
@@ -60,6 +72,11 @@ pub struct BlockLine {
     pub runs: Vec<TextRun>,
     /// Link areas, positioned like the runs.
     pub links: Vec<(Rect, String)>,
+    /// Which source line of the block this line belongs to (a paragraph, a list
+    /// entry or a sub-heading), for page breaks that respect paragraphs.
+    pub paragraph: u32,
+    /// The line is (part of) a sub-heading, kept with what follows it.
+    pub heading: bool,
 }
 
 impl BlockLine {
@@ -148,9 +165,10 @@ struct ShapedLine<'t> {
 
 /// A markup line broken at one width.
 struct Broken {
-    lines: Vec<crate::text::linebreak::Line>,
+    lines: Vec<linebreak::Line>,
     indent: MilliEm,
     hang_indent: MilliEm,
+    measure: Measure,
 }
 
 /// Parses the markup of `text` and shapes each line.
@@ -167,14 +185,11 @@ fn shape_block<'t>(
             } else {
                 spec.style
             };
-            let face = fonts.face(style);
-            let shaped = if spec.keep_words {
-                let mut keep = katakana_words(ml.text);
-                keep.extend(ml.links.iter().cloned());
-                Shaped::new(face, ml.text, &keep)?
-            } else {
-                Shaped::new(face, ml.text, &ml.links)?
+            let how = Breaking {
+                urls: &ml.links,
+                phrases: spec.phrases,
             };
+            let shaped = Shaped::new(fonts.face(style), ml.text, how)?;
             Ok(ShapedLine {
                 markup: ml,
                 style,
@@ -210,15 +225,21 @@ fn break_block(block: &[ShapedLine<'_>], width: Pt, spec: &TextSpec) -> Vec<Brok
                 indent = MilliEm::ZERO;
                 hang_indent = MilliEm::ZERO;
             }
-            let lines = shaped.break_lines(
-                avail - indent,
-                avail - indent - hang_indent,
-                MilliEm::from_pt(spec.hang, spec.size),
-            );
+            let measure = Measure {
+                first: avail - indent,
+                rest: avail - indent - hang_indent,
+                hang: if spec.justify {
+                    MilliEm::from_pt(spec.hang, spec.size)
+                } else {
+                    MilliEm::ZERO
+                },
+                justify: spec.justify,
+            };
             Broken {
-                lines,
+                lines: shaped.break_lines(&measure),
                 indent,
                 hang_indent,
+                measure,
             }
         })
         .collect()
@@ -232,25 +253,34 @@ fn set_block(
     fonts: &FontSet,
 ) -> Vec<BlockLine> {
     let mut out = Vec::with_capacity(broken.iter().map(|b| b.lines.len()).sum());
-    for (sl, b) in block.iter().zip(broken) {
+    for (p, (sl, b)) in block.iter().zip(broken).enumerate() {
         for (k, line) in b.lines.iter().enumerate() {
-            let hang = if k > 0 { b.hang_indent } else { MilliEm::ZERO };
-            let x0 = b.indent + hang;
-            out.push(make_line(
+            let (hang, limit) = if k > 0 {
+                (b.hang_indent, b.measure.rest)
+            } else {
+                (MilliEm::ZERO, b.measure.first)
+            };
+            let adjust = if spec.justify {
+                sl.shaped.justify(line, limit, k + 1 == b.lines.len())
+            } else {
+                Vec::new()
+            };
+            let mut set = make_line(
                 &sl.shaped,
                 line.glyphs.clone(),
-                x0,
-                &sl.markup.links,
-                sl.markup.text,
+                &adjust,
+                b.indent + hang,
+                &sl.markup,
                 sl.style,
                 spec,
                 fonts,
-                if k == 0 && sl.markup.gap_before {
-                    spec.paragraph_gap
-                } else {
-                    Pt::ZERO
-                },
-            ));
+            );
+            if k == 0 && sl.markup.gap_before {
+                set.gap_before = spec.paragraph_gap;
+            }
+            set.paragraph = p as u32;
+            set.heading = sl.markup.kind == LineKind::SubHeading;
+            out.push(set);
         }
     }
     out
@@ -269,9 +299,10 @@ pub fn layout_text(
 }
 
 /// Sets `text` in as many lines as `width` needs, but with the lines as even as
-/// possible: the narrowest width that does not add a line. A label such as
-/// アクセス制御 then breaks 3+3 rather than 5+1. The text is shaped once; only the
-/// line breaking is repeated while searching.
+/// possible: the narrowest width that does not add a line, break a phrase or
+/// leave a character alone on a line. A label such as アクセス制御 then breaks
+/// 3+3 rather than 5+1. The text is shaped once; only the line breaking is
+/// repeated while searching. Meant for [`TextSpec::phrased`] text.
 pub fn layout_balanced(
     fonts: &FontSet,
     text: &str,
@@ -283,14 +314,13 @@ pub fn layout_balanced(
     let count = |b: &[Broken]| b.iter().map(|m| m.lines.len()).sum::<usize>();
     let lines = count(&best);
     if lines >= 2 {
-        // A narrower width must not buy its line count by breaking a word apart.
-        let splits = split_words(&block, &best);
+        let flaws = flaws(&block, &best);
         let (mut lo, mut hi) = (width / lines as f32, width);
         // Seven halvings find the width to within 1/128 of the column: finer than a glyph.
         for _ in 0..7 {
             let mid = (lo + hi) / 2.0;
             let trial = break_block(&block, mid, spec);
-            if count(&trial) > lines || split_words(&block, &trial) > splits {
+            if count(&trial) > lines || self::flaws(&block, &trial) > flaws {
                 lo = mid;
             } else {
                 hi = mid;
@@ -301,71 +331,88 @@ pub fn layout_balanced(
     Ok(set_block(&block, &best, spec, fonts))
 }
 
-/// How many line breaks fall inside a katakana word (only forced breaks do that
-/// when `keep_words` is set).
-fn split_words(block: &[ShapedLine<'_>], broken: &[Broken]) -> usize {
-    // The first and last character of every output line, in order.
-    let edges: Vec<(char, char)> = block
-        .iter()
-        .zip(broken)
-        .flat_map(|(sl, b)| {
-            let glyphs = &sl.shaped.glyphs;
-            b.lines.iter().filter_map(move |l| {
-                let first = glyphs.get(l.glyphs.start)?.ch;
-                let last = glyphs.get(l.glyphs.end.checked_sub(1)?)?.ch;
-                Some((first, last))
-            })
-        })
-        .collect();
-    edges
-        .windows(2)
-        .filter(|w| is_katakana(w[0].1) && is_katakana(w[1].0))
-        .count()
-}
-
-fn is_katakana(c: char) -> bool {
-    matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{FF66}'..='\u{FF9F}')
-}
-
-/// Byte ranges of runs of two or more katakana (with ー and ・ inside a word).
-fn katakana_words(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = None;
-    let mut count = 0;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if is_katakana(c) {
-            start.get_or_insert(i);
-            count += 1;
-        } else if let Some(s) = start.take() {
-            if count >= 2 {
-                out.push(s..i);
+/// The width of the widest phrase of `text` (between two break opportunities of
+/// [`TextSpec::phrased`] text) that is at most `within` wide: the least width
+/// that sets it without breaking a phrase that could fit. Zero if none fits.
+pub fn widest_phrase(
+    fonts: &FontSet,
+    text: &str,
+    spec: &TextSpec,
+    within: Pt,
+) -> Result<Pt, MissingGlyph> {
+    let within = MilliEm::from_pt(within, spec.size);
+    let block = shape_block(fonts, text, &spec.phrased())?;
+    let mut widest = MilliEm::ZERO;
+    for sl in &block {
+        let shaped = &sl.shaped;
+        let n = shaped.glyphs.len();
+        let mut from = 0;
+        for i in 1..=n {
+            if i == n || shaped.break_before[i] {
+                let w = shaped.width(from..i) + sl.markup.indent;
+                if w <= within {
+                    widest = widest.max(w);
+                }
+                from = i;
             }
-            count = 0;
         }
     }
-    out
+    Ok(widest.to_pt(spec.size))
 }
 
-/// Builds one line, splitting it into runs where links start and end.
+/// What makes a narrow cell's lines read worse: (breaks inside a phrase, inside
+/// a katakana word, lines of a single character).
+fn flaws(block: &[ShapedLine<'_>], broken: &[Broken]) -> (usize, usize, usize) {
+    let mut inside_phrase = 0;
+    let mut inside_word = 0;
+    let mut alone = 0;
+    for (sl, b) in block.iter().zip(broken) {
+        let shaped = &sl.shaped;
+        for l in &b.lines {
+            let at = l.glyphs.start;
+            if at > 0 && !shaped.break_before[at] {
+                inside_phrase += 1;
+                if linebreak::is_katakana(shaped.glyphs[at - 1].ch)
+                    && linebreak::is_katakana(shaped.glyphs[at].ch)
+                {
+                    inside_word += 1;
+                }
+            }
+            if b.lines.len() > 1 && l.glyphs.len() == 1 {
+                alone += 1;
+            }
+        }
+    }
+    (inside_phrase, inside_word, alone)
+}
+
+/// Builds one line, splitting it into runs where links start and end. `adjust`
+/// holds the justification of the space before each glyph (empty: none).
 #[allow(clippy::too_many_arguments)]
 fn make_line(
     shaped: &Shaped,
     range: std::ops::Range<usize>,
+    adjust: &[MilliEm],
     x0: MilliEm,
-    links: &[std::ops::Range<usize>],
-    text: &str,
+    markup: &markup::MarkupLine<'_>,
     style: FontStyle,
     spec: &TextSpec,
     fonts: &FontSet,
-    gap_before: Pt,
 ) -> BlockLine {
     let face = fonts.face(style);
     let em = face.ascent(spec.size) - face.descent(spec.size);
     let baseline = (spec.line_height - em) / 2.0 + face.ascent(spec.size);
+    let links = &markup.links;
     let link_of = |i: usize| links.iter().position(|r| r.contains(&shaped.offsets[i]));
+    // The space before glyph `i` on this line: 和欧間 and justification, none
+    // before the line's first glyph.
+    let space = |i: usize| {
+        if i > range.start {
+            shaped.space_before[i] + adjust.get(i - range.start).copied().unwrap_or_default()
+        } else {
+            MilliEm::ZERO
+        }
+    };
 
     // Most lines are one run; a link adds two more at most.
     let mut runs = Vec::with_capacity(1);
@@ -374,11 +421,7 @@ fn make_line(
     let mut i = range.start;
     while i < range.end {
         let link = link_of(i);
-        let run_x = x + if i > range.start {
-            shaped.space_before[i]
-        } else {
-            MilliEm::ZERO
-        };
+        let run_x = x + space(i);
         // The run ends where the link state changes; sized exactly, since a
         // document holds millions of glyphs and doubling growth would waste a third.
         let end = (i..range.end)
@@ -389,23 +432,18 @@ fn make_line(
         let mut run_width = MilliEm::ZERO;
         for j in i..end {
             let g = &shaped.glyphs[j];
-            let space = if j > i {
-                shaped.space_before[j]
-            } else {
-                MilliEm::ZERO
-            };
-            run_width += g.advance + space;
+            let before = if j > i { space(j) } else { MilliEm::ZERO };
+            run_width += g.advance + before;
             if let Some(t) = &g.trailing {
                 trailing.push(((j - i) as u32, t.as_str().into()));
             }
             glyphs.push(RunGlyph {
                 ch: g.ch,
                 gid: g.gid,
-                // 和欧間 is a quarter em: far inside i16.
-                space_before: space.0 as i16,
+                // 和欧間 and justification are fractions of an em: far inside i16.
+                space_before: before.0 as i16,
             });
         }
-        let j = end;
         if let Some(l) = link {
             rects.push((
                 Rect {
@@ -414,7 +452,7 @@ fn make_line(
                     width: run_width.to_pt(spec.size),
                     height: em,
                 },
-                text[links[l].clone()].to_string(),
+                markup.text[links[l].clone()].to_string(),
             ));
         }
         runs.push(TextRun {
@@ -432,13 +470,15 @@ fn make_line(
             trailing,
         });
         x = run_x + run_width;
-        i = j;
+        i = end;
     }
     BlockLine {
-        gap_before,
+        gap_before: Pt::ZERO,
         height: spec.line_height,
         runs,
         links: rects,
+        paragraph: 0,
+        heading: false,
     }
 }
 
@@ -455,7 +495,8 @@ mod tests {
             color: Color::BLACK,
             link_color: Color(0.0, 0.0, 1.0),
             hang: Pt(5.0),
-            keep_words: false,
+            phrases: false,
+            justify: false,
         }
     }
 
@@ -480,10 +521,7 @@ mod tests {
     #[test]
     fn katakana_words_stay_whole_in_label_cells() {
         let fonts = FontSet::bundled();
-        let label = TextSpec {
-            keep_words: true,
-            ..spec()
-        };
+        let label = spec().phrased();
         let lines = layout_text(&fonts, "情報セキュリティのための組織", Pt(60.0), &label).unwrap();
         assert_eq!(texts(&lines)[..2], ["情報", "セキュリティ"]);
         // Body text breaks anywhere between characters, as usual.

@@ -37,7 +37,8 @@ pub fn layout_document(
         color,
         link_color: style.link_color,
         hang: Pt::ZERO,
-        keep_words: false,
+        phrases: false,
+        justify: false,
     };
     let set = |text: &str, spec: &TextSpec, field: &str| {
         layout_text(fonts, text, width, spec)
@@ -80,12 +81,17 @@ pub fn layout_document(
     flow.flow_lines(&subtitle, x);
     flow.y += Pt(12.0);
 
+    // Running text is justified (両端揃え); the heading lines above are not.
+    let justified = |spec: TextSpec| TextSpec {
+        justify: true,
+        ..spec
+    };
     if let Some(preface) = &info.preface {
-        flow.flow_lines(&set(preface, &body, "preface")?, x);
+        flow.flow_lines(&set(preface, &justified(body), "preface")?, x);
         flow.y += Pt(4.0);
     }
     if let Some(notes) = &info.notes {
-        let notes_spec = spec(style.notes_size, FontStyle::Regular, style.muted);
+        let notes_spec = justified(spec(style.notes_size, FontStyle::Regular, style.muted));
         flow.flow_lines(&set(notes, &notes_spec, "notes")?, x);
     }
     flow.y += Pt(10.0);
@@ -142,7 +148,8 @@ pub fn add_watermark(
         color: Color::gray(0.88),
         link_color: Color::gray(0.88),
         hang: Pt::ZERO,
-        keep_words: true,
+        phrases: true,
+        justify: false,
     };
     let lines = layout_text(fonts, text, Pt(f32::MAX / 4.0), &spec).map_err(
         LayoutError::missing(format!("the draft watermark {text:?}")),
@@ -190,7 +197,8 @@ fn add_footers(
         color: style.muted,
         link_color: style.muted,
         hang: Pt::ZERO,
-        keep_words: false,
+        phrases: false,
+        justify: false,
     };
     let width = style.table_width();
     let info = &doc.document;

@@ -20,10 +20,14 @@ pub struct Style {
     pub margin_top: Pt,
     /// From the page bottom to the bottom of the table area (the footer sits inside).
     pub margin_bottom: Pt,
-    /// Widths of the category, No. and item columns; the content column takes the rest.
+    /// Widths of the category, No. and item columns; the content column takes the
+    /// rest. The category and item columns grow up to their maximum to fit the
+    /// widest phrase of a document's labels and titles.
     pub category_width: Pt,
     pub no_width: Pt,
     pub item_width: Pt,
+    pub category_max: Pt,
+    pub item_max: Pt,
     /// Body text size and line height (table cells, preface).
     pub body_size: Pt,
     pub line_height: Pt,
@@ -44,6 +48,9 @@ pub struct Style {
     pub link_color: Color,
     /// Lines kept on each side of a row split across pages.
     pub min_split_lines: usize,
+    /// A row of this many content lines or fewer is never split: it moves to the
+    /// next page whole.
+    pub keep_whole_lines: usize,
 }
 
 impl Style {
@@ -60,6 +67,10 @@ impl Style {
             Orientation::Landscape => (Pt(64.0), Pt(28.0), Pt(102.0)),
             Orientation::Portrait => (Pt(62.0), Pt(30.0), Pt(92.0)),
         };
+        let (category_max, item_max) = match orientation {
+            Orientation::Landscape => (Pt(96.0), Pt(116.0)),
+            Orientation::Portrait => (Pt(84.0), Pt(100.0)),
+        };
         Style {
             page_width,
             page_height,
@@ -69,6 +80,8 @@ impl Style {
             category_width,
             no_width,
             item_width,
+            category_max,
+            item_max,
             body_size: body,
             line_height: body * 1.55,
             paragraph_gap: body * 0.7,
@@ -86,6 +99,7 @@ impl Style {
             muted: Color::gray(0.35),
             link_color: Color(0.0, 0.22, 0.62),
             min_split_lines: 2,
+            keep_whole_lines: 4,
         }
     }
 

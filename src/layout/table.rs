@@ -22,7 +22,6 @@ use super::block::{
 use super::flow::Flow;
 use super::style::Style;
 use super::{Anchor, LayoutError, grid};
-use crate::locale::Phrases;
 use crate::model::{Document, Item};
 use crate::text::font::FontSet;
 use crate::units::Pt;
@@ -33,8 +32,12 @@ struct Row {
     no: Vec<BlockLine>,
     /// Title and control lines of the first part.
     title: Vec<BlockLine>,
-    /// Title marked as continued, for later parts.
+    /// The title of later parts: the title's lines exactly as first broken, then
+    /// the continued mark (（続き）) on a line of its own, smaller and muted.
     continued_title: Vec<BlockLine>,
+    /// `split_ok[k]`: the row may break between content lines `k - 1` and `k`
+    /// (see [`split_points`]).
+    split_ok: Vec<bool>,
     /// Content lines. Each is drawn exactly once, so drawing moves its runs out
     /// rather than copying them (a document's text is then held once, not twice);
     /// the cell lets the page being drawn take them while pagination reads the rows.
@@ -89,8 +92,9 @@ struct Segment {
 }
 
 /// Everything fixed about the table while paginating.
-struct Table<'a> {
-    style: &'a Style,
+struct Table {
+    /// The house style with the label columns fitted to this document.
+    style: Style,
     rows: Vec<Row>,
     labels: Vec<Vec<BlockLine>>,
     header: [Vec<BlockLine>; 4],
@@ -109,13 +113,10 @@ pub fn layout_table(
     Ok(table.paginate(flow))
 }
 
-impl<'a> Table<'a> {
-    fn prepare(
-        doc: &Document,
-        fonts: &FontSet,
-        style: &'a Style,
-    ) -> Result<Table<'a>, LayoutError> {
+impl Table {
+    fn prepare(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Table, LayoutError> {
         let phrases = crate::locale::phrases(&doc.document.language);
+        let style = &fit_columns(doc, fonts, style)?;
         let (body, bold) = TextSpec::cells(style);
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
 
@@ -155,13 +156,29 @@ impl<'a> Table<'a> {
             .enumerate()
             .flat_map(|(ci, c)| c.items.iter().map(move |i| (ci, i)))
             .collect();
+        // The continued mark, set once for all rows.
+        let mark_spec = TextSpec {
+            size: style.control_size,
+            line_height: style.control_size * 1.5,
+            color: style.muted,
+            ..body.phrased()
+        };
+        let mut continued_mark =
+            layout_text(fonts, phrases.continued.trim(), inner(style.item_width), &mark_spec)
+                .map_err(LayoutError::missing(format!(
+                    "the fixed phrase {:?}",
+                    phrases.continued
+                )))?;
+        if let Some(first) = continued_mark.first_mut() {
+            first.gap_before = style.control_size * 0.3;
+        }
         let rows = items
             .par_iter()
             .with_min_len(16)
-            .map(|(ci, item)| Row::prepare(item, *ci, fonts, style, &body, phrases))
+            .map(|(ci, item)| Row::prepare(item, *ci, fonts, style, &body, &continued_mark))
             .collect::<Result<Vec<Row>, LayoutError>>()?;
         Ok(Table {
-            style,
+            style: style.clone(),
             rows,
             labels,
             header,
@@ -172,7 +189,7 @@ impl<'a> Table<'a> {
     /// Places all rows, page by page; returns where each row starts.
     fn paginate(&self, flow: &mut Flow) -> Vec<Anchor> {
         let mut anchors = Vec::with_capacity(self.rows.len());
-        let s = self.style;
+        let s = &self.style;
         let pad2 = s.cell_pad_y * 2.0;
         let mut page = PageState::start(flow, self);
         for (r, row) in self.rows.iter().enumerate() {
@@ -207,9 +224,11 @@ impl<'a> Table<'a> {
                 }
                 let min = s.min_split_lines;
                 let split = if lines.len() >= 2 * min && label_room <= room {
-                    // The most lines that fit, leaving at least `min` for later.
+                    // The most lines that fit, leaving at least `min` for later,
+                    // at a point where the text may break.
                     (lines.start + min..=lines.end - min)
                         .take_while(|&k| need(&(lines.start..k)) <= room)
+                        .filter(|&k| row.split_ok[k])
                         .last()
                 } else {
                     None
@@ -218,12 +237,17 @@ impl<'a> Table<'a> {
                     Some(k) => Some(k),
                     // Nothing fits on an otherwise empty page: the row is taller than a
                     // page even in its smallest piece, so take what fits (at least one line).
-                    None if page.parts.is_empty() && !lines.is_empty() => Some(
-                        (lines.start + 1..=lines.end)
-                            .take_while(|&k| need(&(lines.start..k)) <= room)
-                            .last()
-                            .unwrap_or(lines.start + 1),
-                    ),
+                    None if page.parts.is_empty() && !lines.is_empty() => {
+                        let fits = (lines.start + 1..=lines.end)
+                            .take_while(|&k| need(&(lines.start..k)) <= room);
+                        Some(
+                            fits.clone()
+                                .filter(|&k| row.split_ok[k])
+                                .last()
+                                .or(fits.last())
+                                .unwrap_or(lines.start + 1),
+                        )
+                    }
                     None if page.parts.is_empty() => {
                         // No content lines at all and still too tall (a huge title):
                         // place it anyway rather than loop forever.
@@ -250,8 +274,39 @@ impl<'a> Table<'a> {
 
     /// The smallest height of a category cell that holds its label.
     fn label_need(&self, category: usize) -> Pt {
-        grid::row_height(std::slice::from_ref(&self.labels[category]), self.style)
+        grid::row_height(std::slice::from_ref(&self.labels[category]), &self.style)
     }
+}
+
+/// The house style with the category and item columns widened, within their
+/// limits, until the widest phrase of any category label or item title fits on
+/// a line: a label then breaks only between phrases (情報セキュリティの / ための組織).
+fn fit_columns(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Style, LayoutError> {
+    let (body, bold) = TextSpec::cells(style);
+    let inner = |w: Pt| w - style.cell_pad_x * 2.0 - Pt(0.5);
+    let widest = |texts: Vec<&String>, spec: &TextSpec, max: Pt| {
+        texts.into_iter().try_fold(Pt::ZERO, |w, t| {
+            block::widest_phrase(fonts, t, spec, inner(max))
+                .map(|p| w.max(p))
+                .map_err(LayoutError::missing(format!("the label or title {t:?}")))
+        })
+    };
+    let category = widest(
+        doc.categories.iter().map(|c| &c.title).collect(),
+        &bold,
+        style.category_max,
+    )?;
+    let item = widest(
+        doc.items().map(|(_, i)| &i.title).collect(),
+        &body,
+        style.item_max,
+    )?;
+    // Half a point of play: the balancing search works to 1/128 of the cell.
+    let fit = |need: Pt, min: Pt, max: Pt| (need + style.cell_pad_x * 2.0 + Pt(0.5)).max(min).min(max);
+    let mut fitted = style.clone();
+    fitted.category_width = fit(category, style.category_width, style.category_max);
+    fitted.item_width = fit(item, style.item_width, style.item_max);
+    Ok(fitted)
 }
 
 impl Row {
@@ -261,14 +316,15 @@ impl Row {
         fonts: &FontSet,
         style: &Style,
         body: &TextSpec,
-        phrases: &Phrases,
+        continued_mark: &[BlockLine],
     ) -> Result<Row, LayoutError> {
         let place = |field: &str| format!("item No. {} ({field})", item.no);
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
         let set = |text: &str, width: Pt, spec: &TextSpec, field: &str| {
             layout_text(fonts, text, inner(width), spec).map_err(LayoutError::missing(place(field)))
         };
-        let mut no = set(&item.no.to_string(), style.no_width, body, "no")?;
+        let no_spec = body.phrased();
+        let mut no = set(&item.no.to_string(), style.no_width, &no_spec, "no")?;
         // A number too wide for the column is set across the cell padding too (three
         // digits), and smaller if that is not enough (four and more), rather than
         // broken between its digits.
@@ -277,17 +333,19 @@ impl Row {
             let room = style.no_width - style.cell_pad_x;
             // Never larger than the body text: three digits fit with the padding.
             let size = Pt((body.size.0 * room.0 / width.0 * 10.0).floor() / 10.0).min(body.size);
-            let small = TextSpec { size, ..*body };
+            let small = TextSpec { size, ..no_spec };
             no = layout_text(fonts, &item.no.to_string(), room, &small)
                 .map_err(LayoutError::missing(place("no")))?;
         }
         align_center(&mut no, inner(style.no_width));
         // Titles are short: even lines read better than a lone last character.
+        let title_spec = body.phrased();
         let title_lines = |text: &str, field: &str| {
-            layout_balanced(fonts, text, inner(style.item_width), body)
+            layout_balanced(fonts, text, inner(style.item_width), &title_spec)
                 .map_err(LayoutError::missing(place(field)))
         };
         let mut title = title_lines(&item.title, "title")?;
+        let title_only = title.len();
         if let Some(control) = &item.control {
             let small = TextSpec {
                 size: style.control_size,
@@ -302,11 +360,12 @@ impl Row {
             title.extend(lines);
         }
         let content = set(&item.content, style.content_width(), body, "content")?;
-        // Only a row with lines to spare on both sides of a page break is ever split;
-        // the others never show a continued title, so it is not set for them.
-        let continued_title = if content.len() >= 2 * style.min_split_lines {
-            let field = format!("title with the fixed phrase {:?}", phrases.continued);
-            title_lines(&format!("{}{}", item.title, phrases.continued), &field)?
+        let split_ok = split_points(&content, style);
+        // Only a row that may split ever shows a continued title.
+        let continued_title = if content.len() > style.keep_whole_lines {
+            let mut lines = title[..title_only].to_vec();
+            lines.extend_from_slice(continued_mark);
+            lines
         } else {
             Vec::new()
         };
@@ -323,10 +382,52 @@ impl Row {
             no,
             title,
             continued_title,
+            split_ok,
             content: RefCell::new(content),
             top,
         })
     }
+}
+
+/// Where a row's content may break between pages: `out[k]` for a break before
+/// line `k`. Never in a row of [`Style::keep_whole_lines`] lines or fewer; each
+/// part keeps [`Style::min_split_lines`] lines; a sub-heading keeps the two lines
+/// after it on its page; a paragraph broken across pages keeps two of its lines
+/// on each side (no widow or orphan).
+fn split_points(content: &[BlockLine], style: &Style) -> Vec<bool> {
+    let n = content.len();
+    let min = style.min_split_lines;
+    let mut out = vec![false; n + 1];
+    if n <= style.keep_whole_lines {
+        return out;
+    }
+    // Lines of the paragraph before and after each line, itself included.
+    let mut run_before = vec![0usize; n];
+    for k in 0..n {
+        run_before[k] = if k > 0 && content[k - 1].paragraph == content[k].paragraph {
+            run_before[k - 1] + 1
+        } else {
+            1
+        };
+    }
+    let mut run_after = vec![0usize; n];
+    for k in (0..n).rev() {
+        run_after[k] = if k + 1 < n && content[k + 1].paragraph == content[k].paragraph {
+            run_after[k + 1] + 1
+        } else {
+            1
+        };
+    }
+    for k in min.max(1)..=n.saturating_sub(min) {
+        if k == 0 || k >= n {
+            continue;
+        }
+        let heading_above = content[k - 1].heading || (k >= 2 && content[k - 2].heading);
+        let same_paragraph = content[k - 1].paragraph == content[k].paragraph;
+        let paragraph_ok = !same_paragraph || (run_before[k - 1] >= 2 && run_after[k] >= 2);
+        out[k] = !heading_above && paragraph_ok;
+    }
+    out
 }
 
 /// The table's state on the page being filled.
@@ -420,7 +521,7 @@ impl PageState {
         if self.parts.is_empty() {
             return;
         }
-        let s = t.style;
+        let s = &t.style;
         let e = s.column_edges();
         let out = flow.elements();
         let (px, py) = (s.cell_pad_x, s.cell_pad_y);

@@ -68,6 +68,8 @@ pub struct FontFace {
     ascender: i16,
     descender: i16,
     cache: GlyphCache,
+    /// Side bearings of the characters asked for by [`FontFace::side_bearings`].
+    bearings: OnceLock<Vec<(char, MilliEm, MilliEm)>>,
 }
 
 /// Memoised character lookups, shared by the threads that set rows in parallel.
@@ -198,6 +200,7 @@ impl FontFace {
             descender,
             data,
             cache: Default::default(),
+            bearings: OnceLock::new(),
         })
     }
 
@@ -283,6 +286,33 @@ impl FontFace {
             .ok()
             .and_then(|f| f.glyph_hor_advance(ttf_parser::GlyphId(gid)))
             .map_or(MilliEm::ZERO, |units| self.milli_em(units))
+    }
+
+    /// Left and right side bearings (the blank between the advance box and the
+    /// ink) of each character of `set` the face has, measured once: the first call
+    /// decides the set, so there must be one caller (the line breaker's
+    /// punctuation, whose blank halves it may squeeze). A glyph without outline
+    /// counts as all blank on the left.
+    pub fn side_bearings(&self, set: &'static str) -> &[(char, MilliEm, MilliEm)] {
+        self.bearings.get_or_init(|| {
+            let Ok(face) = ttf_parser::Face::parse(&self.data, 0) else {
+                return Vec::new();
+            };
+            set.chars()
+                .filter_map(|c| {
+                    let gid = face.glyph_index(c)?;
+                    let advance = i32::from(face.glyph_hor_advance(gid)?);
+                    let (left, right) = match face.glyph_bounding_box(gid) {
+                        Some(b) => (i32::from(b.x_min), advance - i32::from(b.x_max)),
+                        None => (advance, 0),
+                    };
+                    let em = |units: i32| {
+                        MilliEm((units.max(0) as f32 * 1000.0 / self.units_per_em as f32) as i32)
+                    };
+                    Some((c, em(left), em(right)))
+                })
+                .collect()
+        })
     }
 
     /// Whether the face can draw `c` (ignorable format characters need no glyph).

@@ -1,16 +1,32 @@
-//! Japanese line breaking.
+//! Japanese line breaking and justification.
 //!
 //! Break opportunities come from UAX #14 (`unicode-linebreak`) and are then tailored:
 //!
-//! * kinsoku shori: no line may start with closing punctuation, iteration marks,
-//!   the prolonged sound mark or small kana, and none may end with opening brackets;
-//!   the break moves earlier (追い出し, "push") or the offending 、。，． hangs into
-//!   the cell padding (ぶら下げ, "pull") when it would just overflow;
-//! * URLs (and other marked spans) are single words: no break inside them;
-//! * a word wider than the line is broken at grapheme boundaries, preferring the spot
-//!   after a URL delimiter (`/ ? & = _`, then `. -`);
+//! * kinsoku shori (jlreq 3.1.7, 3.1.8): no line starts with a character of the
+//!   classes cl-02 to cl-07 and cl-09 to cl-11 (closing brackets, hyphens such as
+//!   〜, dividing punctuation, middle dots, full stops, commas, iteration marks, the
+//!   prolonged sound mark, small kana) and none ends with an opening bracket
+//!   (cl-01); ＜ ＞ count as brackets;
+//! * a line that overflows is fitted in this order (jlreq 3.8.1): 、。 hang past
+//!   the edge (ぶら下げ) when that is allowed; else the line is squeezed (追い込み)
+//!   when the blank halves of its punctuation can absorb the overflow; else the
+//!   break moves earlier (追い出し);
+//! * a Latin hyphen never ends a line (the break goes before it), so that
+//!   copying a broken word keeps its hyphen;
+//! * URLs break only at their own break points: after `/`, before `?` `&` `#` `-`,
+//!   after `.` (never after `_` or `=`), the better kinds preferred;
+//! * in phrase mode (narrow label cells) lines break only between BudouX
+//!   phrases ([`super::phrases`]), inside a phrase only when it is wider than the
+//!   cell, and never inside a katakana word unless that is wider still;
 //! * a quarter em is added between Japanese and adjacent Latin letters or digits
-//!   where the source has no space (和欧間アキ), but never at a line edge.
+//!   where the source has no space (和欧間アキ, jlreq 3.2.2), and a source space
+//!   there is narrowed to the same quarter em; neither appears at a line edge.
+//!
+//! [`Shaped::justify`] then sets each line to the full measure (両端揃え,
+//! jlreq 3.8): squeezed lines give up their punctuation's blank halves, other
+//! lines but a paragraph's last are expanded at Latin word spaces, then at
+//! 和欧間, then evenly between the Japanese characters; Latin words are never
+//! letter-spaced.
 //!
 //! All widths are whole [`MilliEm`]s (1/1000 em of the font size), the unit of the
 //! PDF `/W` array, so what the breaker measures is exactly what a viewer draws.
@@ -23,12 +39,33 @@ use unicode_segmentation::UnicodeSegmentation;
 use super::font::{FontFace, Glyph, MissingGlyph};
 use crate::units::MilliEm;
 
-/// Characters that must not start a line (行頭禁則).
-pub const NO_LINE_START: &str = "、。，．・：；？！ー々ゝゞ）］｝」』】〕〉》ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ,.:;?!)]}%";
-/// Characters that must not end a line (行末禁則).
-pub const NO_LINE_END: &str = "（［｛「『【〔〈《([{";
+/// Opening brackets (jlreq cl-01): never at a line end.
+pub const OPENING: &str = "（［｛「『【〔〈《〘〖｟〝‘“＜([{«";
+/// Closing brackets (jlreq cl-02).
+pub const CLOSING: &str = "）］｝」』】〕〉》〙〗｠〟’”＞)]}»";
+/// Characters that must not start a line (行頭禁則): closing brackets (cl-02),
+/// hyphens (cl-03), dividing punctuation (cl-04), middle dots (cl-05), full stops
+/// (cl-06), commas (cl-07), iteration marks (cl-09), the prolonged sound mark
+/// (cl-10), small kana (cl-11), and their ASCII counterparts and `%`.
+pub const NO_LINE_START: &str = "）］｝」』】〕〉》〙〗｠〟’”＞)]}»\
+    ‐〜゠–～\
+    ？！‼⁇⁈⁉?!\
+    ・：；:;\
+    。．.\
+    、，,\
+    ヽヾゝゞ々〻\
+    ー\
+    ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ%";
+/// Characters that must not end a line (行末禁則): the opening brackets.
+pub const NO_LINE_END: &str = OPENING;
 /// Punctuation allowed to hang past the line end into the padding (ぶら下げ).
 pub const HANGING: &str = "、。，．";
+/// Full-width punctuation whose advance holds a blank half that a squeezed line
+/// may give up (jlreq 3.8.2): opening brackets on their left, closing brackets,
+/// commas and full stops on their right, middle dots on both sides.
+const SQUEEZABLE: &str = "（［｛「『【〔〈《〘〖｟〝＜）］｝」』】〕〉》〙〗｠〟＞、。，．・：；";
+/// What squeezing leaves of a blank, so that no two glyphs ever touch: 0.06 em.
+const SQUEEZE_MARGIN: MilliEm = MilliEm(60);
 /// Whether `c` is in `set` (one of the sets above). Kanji and ASCII letters and
 /// digits, most of any text, are in none of them and skip the search.
 fn in_set(set: &str, c: char) -> bool {
@@ -37,6 +74,60 @@ fn in_set(set: &str, c: char) -> bool {
 
 /// Space between Japanese and Latin text: a quarter em (四分アキ).
 pub const WAOU_SPACE: MilliEm = MilliEm(250);
+/// The least a 和欧間 is squeezed to: an eighth em (jlreq 3.8.2).
+const WAOU_MIN: MilliEm = MilliEm(125);
+/// The most a Latin word space or a 和欧間 grows before the characters are spaced
+/// out (jlreq 3.8.3 spaces them first): by an eighth em, so that a space never
+/// stands out as a hole beside the evenly spaced Japanese text.
+const SPACE_GROWTH: MilliEm = MilliEm(125);
+
+/// What lies between glyph `i - 1` and glyph `i`, for justification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gap {
+    /// Between Japanese characters (or punctuation): spaced out last.
+    Inter,
+    /// Inside a Latin word or a URL, or before a space: never spaced.
+    Never,
+    /// After a space between Latin words: spaced out first.
+    WordSpace,
+    /// 和欧間, automatic or a source space narrowed to it: spaced out second.
+    Waou,
+}
+
+/// How a text is broken: where the line-break opportunities may be.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Breaking<'a> {
+    /// Byte ranges of URLs: they break only at their own break points.
+    pub urls: &'a [Range<usize>],
+    /// Break between BudouX phrases only (narrow label and title cells).
+    pub phrases: bool,
+}
+
+/// The measure lines are broken to.
+#[derive(Debug, Clone, Copy)]
+pub struct Measure {
+    /// Width of the first line.
+    pub first: MilliEm,
+    /// Width of the other lines.
+    pub rest: MilliEm,
+    /// How far 、。 may hang past the edge; zero for no hanging.
+    pub hang: MilliEm,
+    /// The lines will be justified: squeezing may fit a line, and a paragraph's
+    /// last line of one or two characters is avoided.
+    pub justify: bool,
+}
+
+impl Measure {
+    /// Lines of one width, not justified, nothing hanging.
+    pub fn ragged(width: MilliEm) -> Measure {
+        Measure {
+            first: width,
+            rest: width,
+            hang: MilliEm::ZERO,
+            justify: false,
+        }
+    }
+}
 
 /// Text mapped to glyphs, with everything the breaker needs per glyph.
 #[derive(Debug, Clone, Default)]
@@ -46,28 +137,56 @@ pub struct Shaped {
     pub offsets: Vec<usize>,
     /// Extra space before each glyph (和欧間), dropped at a line start.
     pub space_before: Vec<MilliEm>,
-    /// Whether a line may break before glyph `i`.
+    /// Whether a line may break before glyph `i` (between phrases in phrase mode).
     pub break_before: Vec<bool>,
+    /// Phrase mode: the breaks inside a phrase, for a phrase wider than the line.
+    pub inner_break: Vec<bool>,
+    /// URL break point before glyph `i`: 0 none, 1 after `/`, 2 before `? & # -`,
+    /// 3 after `.`.
+    pub url_break: Vec<u8>,
     /// Whether glyph `i` starts a grapheme cluster (the only places a forced break may go).
     pub cluster_start: Vec<bool>,
+    /// What lies between glyph `i - 1` and glyph `i`.
+    pub gap: Vec<Gap>,
+    /// How much of its left and right side a squeezed line may take from glyph `i`.
+    pub squeeze: Vec<(MilliEm, MilliEm)>,
 }
 
 /// One output line: a range of glyphs and its width.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
     pub glyphs: Range<usize>,
-    /// Width, hanging punctuation included.
+    /// Natural width (before justification), hanging punctuation included.
     pub width: MilliEm,
+    /// Its last glyph hangs past the edge.
+    pub hangs: bool,
+}
+
+/// How much worse a break of each URL kind is than a plain one, in line widths:
+/// a break that fills the line a tenth less well but at a `/` is as good.
+const URL_PENALTY: [f32; 4] = [0.0, 0.0, 0.1, 0.2];
+
+/// The URL break kind (see [`Shaped::url_break`]) between `prev` and `cur`.
+fn url_kind(prev: char, cur: char) -> u8 {
+    if prev == '/' && cur != '/' {
+        1
+    } else if matches!(cur, '?' | '&' | '#' | '-') && !matches!(prev, '/' | '?' | '&' | '#' | '-') {
+        2
+    } else if prev == '.' && cur != '.' {
+        3
+    } else {
+        0
+    }
+}
+
+/// Japanese for 和欧間 purposes: kana, ideographs and full-width punctuation.
+fn is_cjk(c: char) -> bool {
+    is_japanese(c) || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF60}')
 }
 
 impl Shaped {
-    /// Maps `text` to glyphs of `face` and finds break opportunities. `unbreakable`
-    /// lists byte ranges (URLs) that must stay whole unless wider than a line.
-    pub fn new(
-        face: &FontFace,
-        text: &str,
-        unbreakable: &[Range<usize>],
-    ) -> Result<Shaped, MissingGlyph> {
+    /// Maps `text` to glyphs of `face` and finds break opportunities.
+    pub fn new(face: &FontFace, text: &str, how: Breaking<'_>) -> Result<Shaped, MissingGlyph> {
         let glyphs = face.glyphs(text)?;
         let mut offsets = Vec::with_capacity(glyphs.len());
         // Byte offsets of the glyph-bearing characters, in step with `glyphs`.
@@ -87,37 +206,118 @@ impl Shaped {
                 allowed[pos] = true;
             }
         }
+        // A hyphen inside a Latin word: the break goes before it, not after, so
+        // that no line ends with a hyphen a reader would take for a soft one.
+        let bytes = text.as_bytes();
+        for (p, _) in text.match_indices('-') {
+            let alnum = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+            if p > 0 && alnum(p - 1) && alnum(p + 1) {
+                allowed[p + 1] = false;
+                allowed[p] = true;
+            }
+        }
         let mut cluster = vec![false; text.len() + 1];
         for (pos, _) in text.grapheme_indices(true) {
             cluster[pos] = true;
         }
+        let phrase = how.phrases.then(|| phrase_starts(text, &cluster));
+        let katakana = if how.phrases {
+            katakana_words(text)
+        } else {
+            Vec::new()
+        };
+        let bearings = face.side_bearings(SQUEEZABLE);
+        let squeeze_of = |c: char| {
+            if !in_set(SQUEEZABLE, c) {
+                return (MilliEm::ZERO, MilliEm::ZERO);
+            }
+            let Some(&(_, left, right)) = bearings.iter().find(|b| b.0 == c) else {
+                return (MilliEm::ZERO, MilliEm::ZERO);
+            };
+            let take = |blank: MilliEm| MilliEm((blank - SQUEEZE_MARGIN).0.clamp(0, 500));
+            let left_side = in_set(OPENING, c) || "・：；".contains(c);
+            let right_side = !in_set(OPENING, c);
+            (
+                if left_side { take(left) } else { MilliEm::ZERO },
+                if right_side { take(right) } else { MilliEm::ZERO },
+            )
+        };
 
         let n = glyphs.len();
         let mut break_before = vec![false; n];
+        let mut inner_break = if how.phrases { vec![false; n] } else { Vec::new() };
+        let mut url_break = vec![0u8; n];
         let mut cluster_start = vec![false; n];
         let mut space_before = vec![MilliEm::ZERO; n];
+        let mut gap = vec![Gap::Never; n];
+        let mut squeeze = Vec::with_capacity(n);
+        let mut url = how.urls.iter().peekable();
         for i in 0..n {
             let off = offsets[i];
             cluster_start[i] = cluster[off];
+            squeeze.push(squeeze_of(glyphs[i].ch));
             if i == 0 {
                 continue;
             }
             let (prev, cur) = (glyphs[i - 1].ch, glyphs[i].ch);
-            break_before[i] = allowed[off]
+            while url.peek().is_some_and(|r| r.end <= off) {
+                url.next();
+            }
+            let in_url = url.peek().filter(|r| r.start < off);
+            let legal = allowed[off]
                 && cluster[off]
                 && !in_set(NO_LINE_START, cur)
-                && !in_set(NO_LINE_END, prev)
-                && !unbreakable.iter().any(|r| r.start < off && off < r.end);
-            if (is_japanese(prev) && is_latin(cur)) || (is_latin(prev) && is_japanese(cur)) {
-                space_before[i] = WAOU_SPACE;
+                && !in_set(NO_LINE_END, prev);
+            if let Some(r) = in_url {
+                // Not inside the scheme (`https://`).
+                let scheme = text[(*r).clone()].find("//").map_or(0, |p| p + 2);
+                if off > r.start + scheme && cluster[off] {
+                    url_break[i] = url_kind(prev, cur);
+                }
+            } else {
+                match &phrase {
+                    Some(starts) => {
+                        break_before[i] = legal && starts[off];
+                        inner_break[i] =
+                            legal && !katakana.iter().any(|k| k.start < off && off < k.end);
+                    }
+                    None => break_before[i] = legal,
+                }
             }
+            gap[i] = if (is_japanese(prev) && is_latin(cur)) || (is_latin(prev) && is_japanese(cur))
+            {
+                space_before[i] = WAOU_SPACE;
+                Gap::Waou
+            } else if prev == ' ' {
+                let before = (i >= 2).then(|| glyphs[i - 2].ch);
+                let mixed = |a: Option<char>, b: Option<char>| match (a, b) {
+                    (Some(a), Some(b)) => (is_cjk(a) && is_latin(b)) || (is_latin(a) && is_cjk(b)),
+                    _ => false,
+                };
+                if mixed(before, Some(cur)) {
+                    // A source space between Japanese and Latin prints as wide as
+                    // the automatic 和欧間 would, never wider.
+                    space_before[i] = WAOU_SPACE - glyphs[i - 1].advance;
+                    Gap::Waou
+                } else {
+                    Gap::WordSpace
+                }
+            } else if cur == ' ' || in_url.is_some() || (!is_cjk(prev) && !is_cjk(cur)) {
+                Gap::Never
+            } else {
+                Gap::Inter
+            };
         }
         Ok(Shaped {
             glyphs,
             offsets,
             space_before,
             break_before,
+            inner_break,
+            url_break,
             cluster_start,
+            gap,
+            squeeze,
         })
     }
 
@@ -138,63 +338,134 @@ impl Shaped {
         self.glyphs[i].advance + space
     }
 
-    /// Breaks into lines: the first at most `first` wide, the others at most `rest`.
-    /// `hang` is how far 、。 may hang past the limit. Every line holds at least one
-    /// glyph, so this always terminates; trailing spaces are not part of a line.
-    pub fn break_lines(&self, first: MilliEm, rest: MilliEm, hang: MilliEm) -> Vec<Line> {
+    /// How much the gap before glyph `i` may shrink on a line starting at `start`:
+    /// the facing blank halves of punctuation, and a 和欧間 down to an eighth em.
+    fn shrink_before(&self, i: usize, start: usize) -> MilliEm {
+        if i <= start {
+            return MilliEm::ZERO;
+        }
+        let waou = if self.gap[i] == Gap::Waou && self.glyphs[i - 1].ch != ' ' {
+            self.space_before[i] - WAOU_MIN
+        } else {
+            MilliEm::ZERO
+        };
+        self.squeeze[i - 1].1 + self.squeeze[i].0 + waou
+    }
+
+    /// How much a line of `range` may be squeezed.
+    fn shrink(&self, range: Range<usize>) -> MilliEm {
+        let start = range.start;
+        range.map(|i| self.shrink_before(i, start)).sum()
+    }
+
+    /// Whether a line may end before glyph `i` (or at the text end).
+    fn can_break(&self, i: usize) -> bool {
+        i >= self.glyphs.len() || self.break_before[i] || self.url_break[i] != 0
+    }
+
+    /// Breaks into lines (see [`Measure`]). Every line holds at least one glyph,
+    /// so this always terminates; trailing spaces are not part of a line.
+    pub fn break_lines(&self, m: &Measure) -> Vec<Line> {
         let n = self.glyphs.len();
         let mut lines = Vec::new();
         let mut start = 0;
         while start < n {
-            let limit = if lines.is_empty() { first } else { rest };
-            let end = self.line_end(start, limit, hang);
-            let mut visible = end;
-            while visible > start + 1 && self.glyphs[visible - 1].ch == ' ' {
-                visible -= 1;
-            }
-            lines.push(Line {
-                glyphs: start..visible,
-                width: self.width(start..visible),
-            });
-            start = end;
-            // A soft break swallows the spaces it happened at.
-            while start < n && self.glyphs[start].ch == ' ' {
-                start += 1;
-            }
+            let limit = if lines.is_empty() { m.first } else { m.rest };
+            let (end, hangs) = self.line_end(start, limit, m);
+            lines.push(self.line(start, end, hangs));
+            start = self.skip_spaces(end);
+        }
+        if m.justify {
+            self.avoid_short_last_line(&mut lines, m);
         }
         lines
     }
 
-    /// Where the line starting at `start` ends (exclusive).
-    fn line_end(&self, start: usize, limit: MilliEm, hang: MilliEm) -> usize {
+    /// The line of glyphs `start..end`, trailing spaces dropped.
+    fn line(&self, start: usize, end: usize, hangs: bool) -> Line {
+        let mut visible = end;
+        while visible > start + 1 && self.glyphs[visible - 1].ch == ' ' {
+            visible -= 1;
+        }
+        Line {
+            glyphs: start..visible,
+            width: self.width(start..visible),
+            hangs,
+        }
+    }
+
+    /// A soft break swallows the spaces it happened at.
+    fn skip_spaces(&self, mut i: usize) -> usize {
+        while i < self.glyphs.len() && self.glyphs[i].ch == ' ' {
+            i += 1;
+        }
+        i
+    }
+
+    /// Where the line starting at `start` ends (exclusive), and whether its last
+    /// glyph hangs.
+    fn line_end(&self, start: usize, limit: MilliEm, m: &Measure) -> (usize, bool) {
         let n = self.glyphs.len();
         let mut x = MilliEm::ZERO;
-        let mut last_break = None;
+        // The latest break of each kind so far, with the width before it: plain
+        // (phrase) breaks, then URL breaks of kinds 1–3.
+        let mut last: [Option<(usize, MilliEm)>; 4] = [None; 4];
+        let mut last_inner = None;
         for i in start..n {
             let w = self.advance_at(i, start);
             // Spaces never force a break: they vanish at the line end.
             if x + w > limit && self.glyphs[i].ch != ' ' && i > start {
-                let hangs = in_set(HANGING, self.glyphs[i].ch)
-                    && x + w <= limit + hang
-                    && (i + 1 == n || self.break_before[i + 1]);
-                if hangs {
-                    return i + 1;
+                if in_set(HANGING, self.glyphs[i].ch)
+                    && x + w <= limit + m.hang
+                    && m.hang > MilliEm::ZERO
+                    && (i + 1 == n || self.break_before[i + 1])
+                {
+                    return (i + 1, true);
                 }
-                return match last_break {
-                    Some(b) => b,
-                    None => self.forced_break(start, i),
+                if m.justify
+                    && let Some(end) = self.squeezed_end(start, i, limit)
+                {
+                    return (end, false);
+                }
+                let score = |k: usize, at: Option<(usize, MilliEm)>| {
+                    at.map(|(b, w)| (b, w.0 as f32 / limit.0.max(1) as f32 - URL_PENALTY[k]))
                 };
+                let best = (0..4)
+                    .filter_map(|k| score(k, last[k]))
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(b, _)| b);
+                return (
+                    best.or(last_inner).unwrap_or_else(|| self.forced_break(start, i)),
+                    false,
+                );
             }
             x += w;
-            if i + 1 < n && self.break_before[i + 1] {
-                last_break = Some(i + 1);
+            if i + 1 < n {
+                if self.break_before[i + 1] {
+                    last[0] = Some((i + 1, x));
+                } else if self.url_break[i + 1] != 0 {
+                    last[usize::from(self.url_break[i + 1])] = Some((i + 1, x));
+                } else if self.inner_break.get(i + 1) == Some(&true) {
+                    last_inner = Some(i + 1);
+                }
             }
         }
-        n
+        (n, false)
+    }
+
+    /// The end of a squeezed line that overflows at glyph `over`: the next break
+    /// after it, if the line up to there fits once squeezed (jlreq 3.8.2).
+    fn squeezed_end(&self, start: usize, over: usize, limit: MilliEm) -> Option<usize> {
+        // A squeeze absorbs a fraction of an em: look a few glyphs ahead at most.
+        let end = (over + 1..=(over + 6).min(self.glyphs.len())).find(|&b| self.can_break(b))?;
+        let line = start..end;
+        (self.width(line.clone()) - self.shrink(line) <= limit).then_some(end)
     }
 
     /// A break inside a word that does not fit: at the last grapheme boundary before
-    /// `overflow`, or after a URL delimiter if one lies in the last 40% of the line.
+    /// `overflow`, or at a URL-like break point (after `/`, before `? & # -`,
+    /// after `.`) if one lies in the last 40% of the line; never after a hyphen,
+    /// `_` or `=` when another boundary is there.
     fn forced_break(&self, start: usize, overflow: usize) -> usize {
         let boundary = (start + 1..=overflow)
             .rev()
@@ -207,15 +478,214 @@ impl Shaped {
                     .unwrap_or(self.glyphs.len())
             });
         let earliest = (start + (boundary - start) * 3 / 5).max(start + 1);
-        // Path and query separators first; a dot or hyphen only when there is none
-        // (breaking after `.` can strand a lone `htm`).
-        let after = |delims: &str| {
-            (earliest..boundary)
-                .rev()
-                .find(|&i| self.cluster_start[i] && delims.contains(self.glyphs[i - 1].ch))
-        };
-        after("/?&=_").or_else(|| after(".-")).unwrap_or(boundary)
+        let kind_at = |i: usize| url_kind(self.glyphs[i - 1].ch, self.glyphs[i].ch);
+        let boundaries = || (earliest..boundary).rev().filter(|&i| self.cluster_start[i]);
+        (1..=3)
+            .find_map(|k| boundaries().find(|&i| kind_at(i) == k))
+            .or_else(|| boundaries().find(|&i| !"-_=".contains(self.glyphs[i - 1].ch)))
+            .unwrap_or(boundary)
     }
+
+    /// A paragraph's last line of one or two characters (besides punctuation) is
+    /// pulled back onto the line before when squeezing makes room, or given a
+    /// phrase from it (BudouX) when the line before stays at least half full.
+    fn avoid_short_last_line(&self, lines: &mut Vec<Line>, m: &Measure) {
+        let k = lines.len();
+        if k < 2 || letters(&self.glyphs[lines[k - 1].glyphs.clone()]) > 2 {
+            return;
+        }
+        let prev = lines[k - 2].glyphs.clone();
+        let last = lines[k - 1].glyphs.clone();
+        let n = last.end;
+        let limit = if k == 2 { m.first } else { m.rest };
+        // Pull back: the whole rest on the line before, squeezed (a final 、。 may hang).
+        let hangs = in_set(HANGING, self.glyphs[n - 1].ch) && m.hang > MilliEm::ZERO;
+        let fits = |r: Range<usize>| self.width(r.clone()) - self.shrink(r) <= limit;
+        let pulled = if fits(prev.start..n) {
+            Some(false)
+        } else if hangs && fits(prev.start..n - 1) && self.glyphs[n - 1].advance <= m.hang {
+            Some(true)
+        } else {
+            None
+        };
+        if let Some(hanging) = pulled {
+            lines.truncate(k - 2);
+            lines.push(self.line(prev.start, n, hanging));
+            return;
+        }
+        // Push a phrase down: the latest phrase start in the line before that
+        // leaves three letters or more on the last line.
+        let chars: String = self.glyphs[prev.start..n].iter().map(|g| g.ch).collect();
+        let mut index = chars.char_indices().map(|(b, _)| b).collect::<Vec<_>>();
+        index.push(chars.len());
+        let starts = super::phrases::boundaries(&chars);
+        let candidate = starts
+            .iter()
+            .rev()
+            .filter_map(|b| index.binary_search(b).ok().map(|c| prev.start + c))
+            .filter(|&p| p > prev.start && p < last.start && self.break_before[p])
+            .find(|&p| letters(&self.glyphs[p..n]) >= 3);
+        if let Some(p) = candidate
+            && self.width(p..n) <= m.rest
+            && self.width(prev.start..p).0 * 2 >= limit.0
+        {
+            lines.truncate(k - 2);
+            lines.push(self.line(prev.start, p, false));
+            lines.push(self.line(self.skip_spaces(p), n, false));
+        }
+    }
+
+    /// The adjustment of the space before each glyph of `line` (index 0 for its
+    /// first glyph, always zero) that sets it to `limit` (jlreq 3.8): a line wider
+    /// than the limit gives up its punctuation's blank halves and 和欧間 down to
+    /// an eighth em, in proportion; a narrower one, unless it is a paragraph's
+    /// `last` line, grows its Latin word spaces and 和欧間 by up to an eighth em
+    /// each, then the gaps between its Japanese characters evenly; Latin words are
+    /// never spaced out, and a line with nothing to space stays as it is. A
+    /// hanging glyph is set just past the limit. Amounts are whole milli-ems
+    /// distributed so that they add up exactly.
+    pub fn justify(&self, line: &Line, limit: MilliEm, last: bool) -> Vec<MilliEm> {
+        let r = line.glyphs.clone();
+        let mut adjust = vec![MilliEm::ZERO; r.len()];
+        let target = if line.hangs {
+            limit + self.glyphs[r.end - 1].advance
+        } else {
+            limit
+        };
+        let start = r.start;
+        let position = |i: usize| i - start;
+        if line.width > target {
+            let need = line.width - target;
+            let caps: Vec<(usize, i32)> = (start + 1..r.end)
+                .map(|i| (position(i), self.shrink_before(i, start).0))
+                .filter(|&(_, c)| c > 0)
+                .collect();
+            let total: i32 = caps.iter().map(|c| c.1).sum();
+            let need = need.0.min(total);
+            if total > 0 {
+                // Cumulative rounding: the parts add up to `need` exactly.
+                let mut acc = 0i64;
+                let mut given = 0i32;
+                for &(p, c) in &caps {
+                    acc += i64::from(c);
+                    let upto = (acc * i64::from(need) / i64::from(total)) as i32;
+                    adjust[p] = MilliEm(given - upto);
+                    given = upto;
+                }
+            }
+            return adjust;
+        }
+        if last || line.width == target {
+            return adjust;
+        }
+        let mut left = (target - line.width).0;
+        let of = |kind: Gap| -> Vec<usize> {
+            (start + 1..r.end)
+                .filter(|&i| self.gap[i] == kind)
+                .map(position)
+                .collect()
+        };
+        let spaces = of(Gap::WordSpace);
+        let waou = of(Gap::Waou);
+        let inter = of(Gap::Inter);
+        for tier in [&spaces, &waou] {
+            let give = left.min(SPACE_GROWTH.0 * tier.len() as i32);
+            spread(&mut adjust, tier, give);
+            left -= give;
+        }
+        if inter.is_empty() {
+            // Nothing but Latin words: the word spaces and 和欧間 take the rest.
+            let all: Vec<usize> = spaces.iter().chain(&waou).copied().collect();
+            if !all.is_empty() {
+                spread(&mut adjust, &all, left);
+            }
+        } else {
+            spread(&mut adjust, &inter, left);
+        }
+        adjust
+    }
+}
+
+/// Adds `amount` milli-ems to `adjust` at `positions`, as evenly as whole numbers
+/// allow.
+fn spread(adjust: &mut [MilliEm], positions: &[usize], amount: i32) {
+    let m = positions.len() as i64;
+    if m == 0 || amount == 0 {
+        return;
+    }
+    for (j, &p) in positions.iter().enumerate() {
+        let j = j as i64;
+        let part = ((j + 1) * i64::from(amount) / m - j * i64::from(amount) / m) as i32;
+        adjust[p] += MilliEm(part);
+    }
+}
+
+/// How many glyphs of `glyphs` are not punctuation or spaces.
+fn letters(glyphs: &[Glyph]) -> usize {
+    glyphs.iter().filter(|g| !is_punctuation(g.ch)).count()
+}
+
+/// Brackets, 、。 and the other punctuation of jlreq cl-01 to cl-07, spaces and
+/// ASCII punctuation.
+fn is_punctuation(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_ascii_punctuation()
+        || in_set(OPENING, c)
+        || in_set(CLOSING, c)
+        || in_set("‐〜゠–～？！‼⁇⁈⁉・：；。．、，…‥", c)
+}
+
+/// For each byte offset of `text`, whether a BudouX phrase starts there; a phrase
+/// of a single character is joined to its neighbour (the model has quirks such
+/// as `論理的分 | 離`, and a lone character on a line reads worst of all).
+fn phrase_starts(text: &str, cluster: &[bool]) -> Vec<bool> {
+    let mut starts = super::phrases::boundaries(text);
+    let graphemes = |a: usize, b: usize| (a..b).filter(|&i| cluster[i]).count();
+    let mut k = 0;
+    // Phrases are [0, s0), [s0, s1), …, [s_last, len).
+    while k <= starts.len() && starts.len() > 0 {
+        let from = if k == 0 { 0 } else { starts[k - 1] };
+        let to = starts.get(k).copied().unwrap_or(text.len());
+        if graphemes(from, to) == 1 {
+            // Join to the phrase before, or to the one after for the first.
+            starts.remove(if k == 0 { 0 } else { k - 1 });
+            k = k.saturating_sub(1);
+        } else {
+            k += 1;
+        }
+    }
+    let mut out = vec![false; text.len() + 1];
+    for s in starts {
+        out[s] = true;
+    }
+    out
+}
+
+/// Byte ranges of runs of two or more katakana (with ー inside a word).
+pub fn katakana_words(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut count = 0;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if is_katakana(c) {
+            start.get_or_insert(i);
+            count += 1;
+        } else if let Some(s) = start.take() {
+            if count >= 2 {
+                out.push(s..i);
+            }
+            count = 0;
+        }
+    }
+    out
+}
+
+/// Katakana letters and the prolonged sound mark.
+pub fn is_katakana(c: char) -> bool {
+    matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{FF66}'..='\u{FF9F}')
 }
 
 /// Kana and ideographs (not punctuation): the Japanese side of 和欧間.
