@@ -16,6 +16,9 @@ pub struct Layout {
     pub pages: Vec<Page>,
     /// One entry per category with its items, then the revision history if any.
     pub bookmarks: Vec<Bookmark>,
+    /// The style the document was set in: the one given, with the table's label
+    /// columns fitted to the document ([`table::fit_columns`]).
+    pub style: Style,
 }
 
 /// Lays out `doc` into pages.
@@ -26,6 +29,8 @@ pub fn layout_document(
 ) -> Result<Layout, LayoutError> {
     let info = &doc.document;
     let phrases = crate::locale::phrases(&info.language);
+    let fitted = table::fit_columns(doc, fonts, style)?;
+    let style = &fitted;
     let mut flow = Flow::new(style);
     let width = style.table_width();
     let x = style.margin_x;
@@ -129,6 +134,7 @@ pub fn layout_document(
     Ok(Layout {
         pages: flow.pages,
         bookmarks,
+        style: fitted.clone(),
     })
 }
 

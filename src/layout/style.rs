@@ -12,7 +12,7 @@ pub enum Orientation {
 }
 
 /// Every measure of the layout in one place.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Style {
     pub page_width: Pt,
     pub page_height: Pt,

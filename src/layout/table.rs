@@ -116,7 +116,6 @@ pub fn layout_table(
 impl Table {
     fn prepare(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Table, LayoutError> {
         let phrases = crate::locale::phrases(&doc.document.language);
-        let style = &fit_columns(doc, fonts, style)?;
         let (body, bold) = TextSpec::cells(style);
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
 
@@ -281,7 +280,7 @@ impl Table {
 /// The house style with the category and item columns widened, within their
 /// limits, until the widest phrase of any category label or item title fits on
 /// a line: a label then breaks only between phrases (情報セキュリティの / ための組織).
-fn fit_columns(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Style, LayoutError> {
+pub fn fit_columns(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Style, LayoutError> {
     let (body, bold) = TextSpec::cells(style);
     let inner = |w: Pt| w - style.cell_pad_x * 2.0 - Pt(0.5);
     let widest = |texts: Vec<&String>, spec: &TextSpec, max: Pt| {

@@ -714,9 +714,9 @@ mod tests {
     /// Lines of `text` broken at `chars` full-width characters.
     fn lines(text: &str, chars: i32) -> Vec<String> {
         let f = face();
-        let s = Shaped::new(&f, text, &[]).unwrap();
+        let s = Shaped::new(&f, text, Breaking::default()).unwrap();
         let width = MilliEm(chars * 1000);
-        s.break_lines(width, width, MilliEm(600))
+        s.break_lines(&Measure { first: width, rest: width, hang: MilliEm(600), justify: false })
             .into_iter()
             .map(|l| s.glyphs[l.glyphs].iter().map(|g| g.ch).collect())
             .collect()
@@ -778,8 +778,8 @@ mod tests {
         let f = face();
         let url = "https://help.salesforce.com/s/articleView?id=sf.permissions_about_users_access.htm&type=5";
         let whole_url = 0..url.len();
-        let s = Shaped::new(&f, url, std::slice::from_ref(&whole_url)).unwrap();
-        let ls = s.break_lines(MilliEm(20_000), MilliEm(20_000), MilliEm::ZERO);
+        let s = Shaped::new(&f, url, Breaking { urls: std::slice::from_ref(&whole_url), phrases: false }).unwrap();
+        let ls = s.break_lines(&Measure { first: MilliEm(20_000), rest: MilliEm(20_000), hang: MilliEm::ZERO, justify: false });
         assert!(ls.len() > 1);
         for l in &ls {
             assert!(l.width <= MilliEm(20_000));
@@ -801,8 +801,8 @@ mod tests {
         let f = face();
         let text = "詳しくは https://a.example/x/y を参照";
         let r = text.find("https").unwrap()..text.find(" を").unwrap();
-        let s = Shaped::new(&f, text, &[r]).unwrap();
-        let ls = s.break_lines(MilliEm(16_000), MilliEm(16_000), MilliEm::ZERO);
+        let s = Shaped::new(&f, text, Breaking { urls: &[r], phrases: false }).unwrap();
+        let ls = s.break_lines(&Measure { first: MilliEm(16_000), rest: MilliEm(16_000), hang: MilliEm::ZERO, justify: false });
         let strs: Vec<String> = ls
             .iter()
             .map(|l| s.glyphs[l.glyphs.clone()].iter().map(|g| g.ch).collect())
@@ -818,8 +818,8 @@ mod tests {
         // が written as か + combining voiced mark must stay together even when forced.
         let text = "か\u{3099}か\u{3099}か\u{3099}か\u{3099}";
         let f = face();
-        let s = Shaped::new(&f, text, &[]).unwrap();
-        for l in s.break_lines(MilliEm(1500), MilliEm(1500), MilliEm::ZERO) {
+        let s = Shaped::new(&f, text, Breaking::default()).unwrap();
+        for l in s.break_lines(&Measure { first: MilliEm(1500), rest: MilliEm(1500), hang: MilliEm::ZERO, justify: false }) {
             assert!(s.cluster_start[l.glyphs.start]);
         }
     }
@@ -827,7 +827,7 @@ mod tests {
     #[test]
     fn waou_space_between_japanese_and_latin_but_not_at_line_start() {
         let f = face();
-        let s = Shaped::new(&f, "日本ABC語", &[]).unwrap();
+        let s = Shaped::new(&f, "日本ABC語", Breaking::default()).unwrap();
         let o = MilliEm::ZERO;
         assert_eq!(s.space_before, [o, o, WAOU_SPACE, o, o, WAOU_SPACE]);
         assert_eq!(s.width(2..4), s.glyphs[2].advance + s.glyphs[3].advance);
@@ -837,9 +837,9 @@ mod tests {
     fn lines_never_exceed_the_limit() {
         let text = "Salesforceは、Core製品(1st Party)基準ですべてのお客様データ（本番、Sandbox含め）に対してストレージレベルでAES-256のアルゴリズムで暗号化を実施しております。";
         let f = face();
-        let s = Shaped::new(&f, text, &[]).unwrap();
+        let s = Shaped::new(&f, text, Breaking::default()).unwrap();
         for limit in [3_000, 7_000, 15_000, 40_000].map(MilliEm) {
-            for l in s.break_lines(limit, limit, MilliEm(600)) {
+            for l in s.break_lines(&Measure { first: limit, rest: limit, hang: MilliEm(600), justify: false }) {
                 let hangs = HANGING.contains(s.glyphs[l.glyphs.end - 1].ch);
                 let hang = MilliEm(if hangs { 600 } else { 0 });
                 assert!(l.width <= limit + hang, "{limit:?}: {l:?}");

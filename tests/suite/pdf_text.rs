@@ -15,8 +15,9 @@ fn default_doc() -> (Document, Vec<u8>) {
 }
 
 /// Text of one table column over all pages, in reading order, header labels removed.
-fn column_text(pdf: &[u8], column: usize, label: &str) -> String {
-    let style = Style::a4(Orientation::Landscape);
+fn column_text(doc: &Document, pdf: &[u8], column: usize, label: &str) -> String {
+    let fonts = disclosure_pdf::text::font::FontSet::bundled();
+    let style = disclosure_pdf::layout::table::fit_columns(doc, &fonts, &Style::a4(Orientation::Landscape)).unwrap();
     let edges = style.column_edges();
     let (lo, hi) = (edges[column].0, edges[column + 1].0);
     let mut out = String::new();
@@ -44,13 +45,13 @@ fn column_text(pdf: &[u8], column: usize, label: &str) -> String {
 fn content_column_reads_back_as_the_yaml_content() {
     let (doc, pdf) = default_doc();
     let expected: String = doc.items().map(|(_, i)| squash(&i.content)).collect();
-    assert_eq!(column_text(&pdf, 3, &doc.labels.content), expected);
+    assert_eq!(column_text(&doc, &pdf, 3, &doc.labels.content), expected);
 }
 
 #[test]
 fn titles_read_back_with_continuations_marked() {
     let (doc, pdf) = default_doc();
-    let titles = column_text(&pdf, 2, &doc.labels.item);
+    let titles = column_text(&doc, &pdf, 2, &doc.labels.item);
     let mut rest = titles.as_str();
     for (_, item) in doc.items() {
         let t = squash(&item.title);
