@@ -206,6 +206,7 @@ pub fn fix_text(text: &str) -> String {
                 None => fixed.push(c),
             }
         }
+        let fixed = drop_spaces_after_punctuation(&fixed);
         let fixed = if trim {
             fixed.trim_end_matches([' ', '\u{3000}', '\t'])
         } else {
@@ -222,6 +223,37 @@ pub fn fix_text(text: &str) -> String {
         }
     }
     out.push_str(&text[copied..]);
+    out
+}
+
+/// Whether `c` is a Japanese comma or full stop, after which a space is a typo:
+/// the punctuation's own blank half already separates it from what follows.
+pub fn is_japanese_stop(c: char) -> bool {
+    matches!(c, '、' | '。' | '，' | '．')
+}
+
+/// `text` without the spaces (ASCII or full-width) between a 、。，． and the
+/// next character on the same line.
+pub fn drop_spaces_after_punctuation(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut after_stop = false;
+    let mut pending = String::new();
+    for c in text.chars() {
+        if after_stop && (c == ' ' || c == '\u{3000}') {
+            pending.push(c);
+            continue;
+        }
+        if !pending.is_empty() {
+            // Spaces before a line end stay for the trailing-space rule to handle.
+            if c == '\n' || c == '\r' {
+                out.push_str(&pending);
+            }
+            pending.clear();
+        }
+        after_stop = is_japanese_stop(c);
+        out.push(c);
+    }
+    out.push_str(&pending);
     out
 }
 
@@ -293,6 +325,10 @@ mod tests {
             "# comment ⽤\nkey: 使用します  # ⽤\n  - ：x\t\r\nblock: | # ⽤\n  a用\r\n  # 用 text\nlast: '用'"
         );
         assert_eq!(fix_text("clean\ntext\n"), "clean\ntext\n");
+        assert_eq!(
+            fix_text("content: ポートを、 それぞれ。　次\n"),
+            "content: ポートを、それぞれ。次\n"
+        );
     }
 
     #[test]

@@ -236,6 +236,11 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions, draft: bool) -> V
     for field in &fields {
         check_urls(field, pos, &mut out);
         check_whitespace(field, pos, &mut out);
+        // YAML folding puts a space after every 。 at a joined line end: that
+        // has its own warning.
+        if pos.folds_lines(&field.path).is_none() {
+            check_space_after_stops(field, pos, &mut out);
+        }
         check_folding(field, pos, &mut out);
     }
     fields.extend(phrase_fields(doc, draft));
@@ -304,6 +309,35 @@ fn check_whitespace(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
                 } else {
                     format!("{lines} lines end")
                 }
+            ),
+        ));
+    }
+}
+
+/// A space after 、 or 。 prints as a gap beside the punctuation's own blank.
+fn check_space_after_stops(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
+    let mut found = None;
+    let mut count = 0;
+    let mut prev = '\0';
+    for (i, c) in field.text.char_indices() {
+        if super::artifacts::is_japanese_stop(prev) && (c == ' ' || c == '\u{3000}') {
+            let rest = field.text[i..].trim_start_matches([' ', '\u{3000}']);
+            if !rest.is_empty() && !rest.starts_with(['\n', '\r']) {
+                count += 1;
+                found.get_or_insert(&field.text[i - prev.len_utf8()..i + c.len_utf8()]);
+            }
+        }
+        prev = c;
+    }
+    if let Some(at) = found {
+        let times = if count == 1 { String::new() } else { format!(" ({count} times)") };
+        out.push(Diagnostic::warning(
+            pos.find_text_in(&field.path, at).or_else(|| pos.get(&field.path)),
+            format!(
+                "{}: a space after {:?}{times} prints as a gap beside the punctuation's own \
+                 space; remove it (disclosure-pdf fix does)",
+                field.place,
+                at.chars().next().unwrap_or('、'),
             ),
         ));
     }

@@ -346,14 +346,21 @@ pub fn widest_phrase(
     for sl in &block {
         let shaped = &sl.shaped;
         let n = shaped.glyphs.len();
-        let mut from = 0;
+        // Phrases, and the words inside phrases (for a phrase too wide to fit).
+        let mut from = [0, 0];
         for i in 1..=n {
-            if i == n || shaped.break_before[i] {
-                let w = shaped.width(from..i) + sl.markup.indent;
-                if w <= within {
-                    widest = widest.max(w);
+            let ends = [
+                i == n || shaped.break_before[i],
+                i == n || shaped.break_before[i] || shaped.inner_break[i],
+            ];
+            for level in 0..2 {
+                if ends[level] {
+                    let w = shaped.width(from[level]..i) + sl.markup.indent;
+                    if w <= within {
+                        widest = widest.max(w);
+                    }
+                    from[level] = i;
                 }
-                from = i;
             }
         }
     }

@@ -433,11 +433,15 @@ impl Shaped {
                 let best = (0..4)
                     .filter_map(|k| score(k, last[k]))
                     .max_by(|a, b| a.1.total_cmp(&b.1))
-                    .map(|(b, _)| b);
-                return (
-                    best.or(last_inner).unwrap_or_else(|| self.forced_break(start, i)),
-                    false,
-                );
+                    .map(|(b, _)| b)
+                    .or(last_inner);
+                // A word that will not fit on a line of its own is broken anyway:
+                // it starts here rather than leaving this line short.
+                let end = match best {
+                    Some(b) if self.unit_width(b) <= m.rest => b,
+                    _ => self.forced_break(start, i),
+                };
+                return (end, false);
             }
             x += w;
             if i + 1 < n {
@@ -451,6 +455,16 @@ impl Shaped {
             }
         }
         (n, false)
+    }
+
+    /// Width of the unbreakable unit that starts at glyph `b` (up to the next
+    /// break of any kind), set at a line start.
+    fn unit_width(&self, b: usize) -> MilliEm {
+        let n = self.glyphs.len();
+        let end = (b + 1..n)
+            .find(|&i| self.can_break(i) || self.inner_break.get(i) == Some(&true))
+            .unwrap_or(n);
+        self.width(b..end)
     }
 
     /// The end of a squeezed line that overflows at glyph `over`: the next break
@@ -467,9 +481,17 @@ impl Shaped {
     /// after `.`) if one lies in the last 40% of the line; never after a hyphen,
     /// `_` or `=` when another boundary is there.
     fn forced_break(&self, start: usize, overflow: usize) -> usize {
+        // Kinsoku holds here too where it can: ティ breaks before テ, not before ィ.
+        let fair = |i: usize| {
+            self.cluster_start[i]
+                && (i >= self.glyphs.len()
+                    || (!in_set(NO_LINE_START, self.glyphs[i].ch)
+                        && !in_set(NO_LINE_END, self.glyphs[i - 1].ch)))
+        };
         let boundary = (start + 1..=overflow)
             .rev()
-            .find(|&i| self.cluster_start[i])
+            .find(|&i| fair(i))
+            .or_else(|| (start + 1..=overflow).rev().find(|&i| self.cluster_start[i]))
             // The line must advance; if a single cluster is wider than the line,
             // take that cluster whole (it will be as narrow as it can be).
             .unwrap_or_else(|| {
@@ -479,7 +501,7 @@ impl Shaped {
             });
         let earliest = (start + (boundary - start) * 3 / 5).max(start + 1);
         let kind_at = |i: usize| url_kind(self.glyphs[i - 1].ch, self.glyphs[i].ch);
-        let boundaries = || (earliest..boundary).rev().filter(|&i| self.cluster_start[i]);
+        let boundaries = || (earliest..boundary).rev().filter(|&i| fair(i));
         (1..=3)
             .find_map(|k| boundaries().find(|&i| kind_at(i) == k))
             .or_else(|| boundaries().find(|&i| !"-_=".contains(self.glyphs[i - 1].ch)))
@@ -643,7 +665,7 @@ fn phrase_starts(text: &str, cluster: &[bool]) -> Vec<bool> {
     let graphemes = |a: usize, b: usize| (a..b).filter(|&i| cluster[i]).count();
     let mut k = 0;
     // Phrases are [0, s0), [s0, s1), …, [s_last, len).
-    while k <= starts.len() && starts.len() > 0 {
+    while k <= starts.len() && !starts.is_empty() {
         let from = if k == 0 { 0 } else { starts[k - 1] };
         let to = starts.get(k).copied().unwrap_or(text.len());
         if graphemes(from, to) == 1 {
