@@ -232,6 +232,7 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions, draft: bool) -> V
         }
     }
     check_revisions(doc, pos, &mut out);
+    check_header_labels(doc, fonts, pos, &mut out);
     let mut fields = text_fields(doc);
     for field in &fields {
         check_urls(field, pos, &mut out);
@@ -311,6 +312,33 @@ fn check_whitespace(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
                 }
             ),
         ));
+    }
+}
+
+/// A header label must fit its column on one line, at 80 % of its size at least
+/// (the layout shrinks it that far; it never wraps).
+fn check_header_labels(doc: &Document, fonts: &FontSet, pos: &Positions, out: &mut Vec<Diagnostic>) {
+    let l = &doc.labels;
+    for (column, (key, text)) in [
+        ("category", &l.category),
+        ("no", &l.no),
+        ("item", &l.item),
+        ("content", &l.content),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // A character the fonts lack is reported by the coverage rule.
+        if let Ok(Some((room, need))) = crate::layout::table::header_label_room(fonts, text, column) {
+            out.push(Diagnostic::error(
+                pos.get(&format!("labels.{key}")),
+                format!(
+                    "labels.{key}: the header label {text:?} needs {:.1} pt even at 80 % of its size, \
+                     but its column holds {:.1} pt; shorten it",
+                    need.0, room.0
+                ),
+            ));
+        }
     }
 }
 

@@ -141,8 +141,18 @@ impl Table {
         ];
         let mut header: [Vec<BlockLine>; 4] = Default::default();
         for (slot, (text, width)) in header.iter_mut().zip(header_cells) {
-            let mut lines = layout_text(fonts, text, inner(width), &bold)
-                .map_err(LayoutError::missing(format!("the table label {text:?}")))?;
+            let missing = || LayoutError::missing(format!("the table label {text:?}"));
+            // A header label never wraps: one too wide is set smaller, down to
+            // HEADER_MIN_SCALE of its size (`check` refuses one wider still).
+            let natural = label_width(fonts, text, &bold).map_err(missing())?;
+            let spec = if natural > inner(width) {
+                let scale = (inner(width).0 / natural.0).max(HEADER_MIN_SCALE);
+                let size = Pt((bold.size.0 * scale * 100.0).floor() / 100.0);
+                TextSpec { size, ..bold }
+            } else {
+                bold
+            };
+            let mut lines = layout_text(fonts, text, inner(width), &spec).map_err(missing())?;
             align_center(&mut lines, inner(width));
             *slot = lines;
         }
@@ -275,6 +285,45 @@ impl Table {
     fn label_need(&self, category: usize) -> Pt {
         grid::row_height(std::slice::from_ref(&self.labels[category]), &self.style)
     }
+}
+
+/// The smallest a header label is set to fit its column, as a share of its size.
+pub const HEADER_MIN_SCALE: f32 = 0.8;
+
+/// Width of `text` set on one line in `spec`.
+fn label_width(fonts: &FontSet, text: &str, spec: &TextSpec) -> Result<Pt, crate::text::font::MissingGlyph> {
+    let lines = layout_text(fonts, text, Pt(f32::MAX / 4.0), spec)?;
+    Ok(lines
+        .iter()
+        .map(|l| l.runs.iter().map(|r| r.width).sum::<Pt>())
+        .fold(Pt::ZERO, Pt::max))
+}
+
+/// Whether the header label `text` fits column `column` (0 category, 1 No.,
+/// 2 item, 3 content) of any page size at [`HEADER_MIN_SCALE`] of its size; if
+/// not, the room it has there and the width it needs. For `check`.
+pub fn header_label_room(
+    fonts: &FontSet,
+    text: &str,
+    column: usize,
+) -> Result<Option<(Pt, Pt)>, crate::text::font::MissingGlyph> {
+    let mut worst = None;
+    for orientation in [super::Orientation::Landscape, super::Orientation::Portrait] {
+        let style = Style::a4(orientation);
+        let widths = [
+            style.category_width,
+            style.no_width,
+            style.item_width,
+            style.content_width(),
+        ];
+        let room = widths[column.min(3)] - style.cell_pad_x * 2.0;
+        let (_, bold) = TextSpec::cells(&style);
+        let need = label_width(fonts, text, &bold)? * HEADER_MIN_SCALE;
+        if need > room && worst.is_none_or(|(r, _)| room < r) {
+            worst = Some((room, need));
+        }
+    }
+    Ok(worst)
 }
 
 /// The house style with the category and item columns widened, within their

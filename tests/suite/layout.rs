@@ -4,6 +4,7 @@ use disclosure_pdf::layout::{Element, Orientation, Page, Style, layout_document}
 use disclosure_pdf::model::Document;
 use disclosure_pdf::text::font::FontSet;
 use disclosure_pdf::text::linebreak::NO_LINE_START;
+use disclosure_pdf::units::Pt;
 
 /// The minimal document's facts with the given `categories:` body.
 fn yaml(items: &str) -> String {
@@ -270,4 +271,24 @@ fn long_item_numbers_shrink_to_one_line_instead_of_breaking() {
         );
     }
     assert!(numbers[3].size < numbers[2].size && numbers[2].size < style.body_size);
+}
+
+#[test]
+fn a_custom_header_label_shrinks_to_one_line_instead_of_wrapping() {
+    let text = std::fs::read_to_string("data/kamiless.yaml")
+        .unwrap()
+        .replace("categories:", "labels:\n  no: 番号\ncategories:");
+    let (pages, style) = lay_out(&text);
+    let e = style.column_edges();
+    for page in &pages {
+        let header: Vec<_> = page
+            .runs()
+            .filter(|r| r.x >= e[1] && r.x < e[2] && (r.text() == "番号" || r.text() == "番" || r.text() == "号"))
+            .collect();
+        assert_eq!(header.len(), 1, "one run on one line");
+        let run = header[0];
+        assert_eq!(run.text(), "番号");
+        assert!(run.size.0 >= 9.0 * 0.8 && run.size.0 < 9.0, "{:?}", run.size);
+        assert!(run.x >= e[1] + style.cell_pad_x - Pt(0.01) && run.x + run.width <= e[2] - style.cell_pad_x + Pt(0.01));
+    }
 }
