@@ -286,7 +286,7 @@ fn json_summary_and_manifest() {
     let bytes = fs::read(&out).unwrap();
     assert_eq!(v["path"], s(&out));
     assert_eq!(v["bytes"], bytes.len());
-    assert_eq!(v["pages"], 7);
+    assert_eq!(v["pages"], 6);
     assert_eq!(v["items"], 38);
     assert_eq!(v["version"], "1.0");
     assert!(v["warnings"].as_array().unwrap().is_empty());
