@@ -7,7 +7,7 @@ use super::style::Style;
 use super::{Color, Element, Rect, RunGlyph, TextRun};
 use crate::model::markup::{self, LineKind};
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
-use crate::text::linebreak::{self, Breaking, Measure, Shaped};
+use crate::text::linebreak::{self, Breaking, Gap, Justified, Measure, Shaped};
 use crate::units::{MilliEm, Pt};
 
 /// How a block's text is set.
@@ -260,15 +260,18 @@ fn set_block(
             } else {
                 (MilliEm::ZERO, b.measure.first)
             };
-            let adjust = if spec.justify {
+            let justified = if spec.justify {
                 sl.shaped.justify(line, limit, k + 1 == b.lines.len())
             } else {
-                Vec::new()
+                Justified {
+                    adjust: Vec::new(),
+                    spacing: 0.0,
+                }
             };
             let mut set = make_line(
                 &sl.shaped,
                 line.glyphs.clone(),
-                &adjust,
+                &justified,
                 b.indent + hang,
                 &sl.markup,
                 sl.style,
@@ -393,13 +396,15 @@ fn flaws(block: &[ShapedLine<'_>], broken: &[Broken]) -> (usize, usize, usize) {
     (inside_phrase, inside_word, alone)
 }
 
-/// Builds one line, splitting it into runs where links start and end. `adjust`
-/// holds the justification of the space before each glyph (empty: none).
+/// Builds one line, splitting it into runs where links start and end, and
+/// where justification's even spacing starts and stops (it is stated once per
+/// run, as PDF character spacing: Latin words, which are never spaced out, are
+/// runs of their own).
 #[allow(clippy::too_many_arguments)]
 fn make_line(
     shaped: &Shaped,
     range: std::ops::Range<usize>,
-    adjust: &[MilliEm],
+    justified: &Justified,
     x0: MilliEm,
     markup: &markup::MarkupLine<'_>,
     style: FontStyle,
@@ -411,36 +416,52 @@ fn make_line(
     let baseline = (spec.line_height - em) / 2.0 + face.ascent(spec.size);
     let links = &markup.links;
     let link_of = |i: usize| links.iter().position(|r| r.contains(&shaped.offsets[i]));
-    // The space before glyph `i` on this line: 和欧間 and justification, none
-    // before the line's first glyph.
+    // The whole-milli-em space before glyph `i` on this line: 和欧間 and
+    // justification's adjustments, none before the line's first glyph.
     let space = |i: usize| {
         if i > range.start {
-            shaped.space_before[i] + adjust.get(i - range.start).copied().unwrap_or_default()
+            let adjust = justified.adjust.get(i - range.start).copied();
+            shaped.space_before[i] + adjust.unwrap_or_default()
         } else {
             MilliEm::ZERO
         }
     };
+    // Whether the gap before glyph `i` takes the even spacing.
+    let spaced =
+        |i: usize| justified.spacing != 0.0 && i > range.start && shaped.gap[i] == Gap::Inter;
+    let pt = |milli_em: f32| Pt(milli_em * spec.size.0 / 1000.0);
 
-    // Most lines are one run; a link adds two more at most.
+    // Most lines are one run; a link or a Latin word in a justified line adds more.
     let mut runs = Vec::with_capacity(1);
     let mut rects = Vec::new();
-    let mut x = x0;
+    // Pen position in milli-ems (fractional: the even spacing need not be whole).
+    let mut x = x0.0 as f32;
     let mut i = range.start;
     while i < range.end {
         let link = link_of(i);
-        let run_x = x + space(i);
-        // The run ends where the link state changes; sized exactly, since a
-        // document holds millions of glyphs and doubling growth would waste a third.
-        let end = (i..range.end)
-            .find(|&j| link_of(j) != link)
-            .unwrap_or(range.end);
+        let lead = space(i).0 as f32 + if spaced(i) { justified.spacing } else { 0.0 };
+        let run_x = x + lead;
+        // The run ends where the link state changes, or where its gaps stop (or
+        // start) taking the even spacing.
+        let mut end = i + 1;
+        let mut even = None;
+        while end < range.end && link_of(end) == link {
+            let s = spaced(end);
+            if *even.get_or_insert(s) != s {
+                break;
+            }
+            end += 1;
+        }
+        let spacing = if even == Some(true) { justified.spacing } else { 0.0 };
+        // Sized exactly: a document holds millions of glyphs and doubling growth
+        // would waste a third.
         let mut glyphs = Vec::with_capacity(end - i);
         let mut trailing = Vec::new();
-        let mut run_width = MilliEm::ZERO;
+        let mut run_width = 0.0f32;
         for j in i..end {
             let g = &shaped.glyphs[j];
             let before = if j > i { space(j) } else { MilliEm::ZERO };
-            run_width += g.advance + before;
+            run_width += (g.advance + before).0 as f32 + if j > i { spacing } else { 0.0 };
             if let Some(t) = &g.trailing {
                 trailing.push(((j - i) as u32, t.as_str().into()));
             }
@@ -454,16 +475,16 @@ fn make_line(
         if let Some(l) = link {
             rects.push((
                 Rect {
-                    x: run_x.to_pt(spec.size),
+                    x: pt(run_x),
                     y: (spec.line_height - em) / 2.0,
-                    width: run_width.to_pt(spec.size),
+                    width: pt(run_width),
                     height: em,
                 },
                 markup.text[links[l].clone()].to_string(),
             ));
         }
         runs.push(TextRun {
-            x: run_x.to_pt(spec.size),
+            x: pt(run_x),
             baseline,
             size: spec.size,
             style,
@@ -472,7 +493,8 @@ fn make_line(
             } else {
                 spec.color
             },
-            width: run_width.to_pt(spec.size),
+            width: pt(run_width),
+            spacing: pt(spacing),
             glyphs,
             trailing,
         });

@@ -56,6 +56,9 @@ pub struct TextRun {
     pub color: Color,
     /// Advance width of the whole run, spaces included.
     pub width: Pt,
+    /// Extra space after every glyph but the last (PDF character spacing `Tc`):
+    /// the even part of justification.
+    pub spacing: Pt,
     pub glyphs: Vec<RunGlyph>,
     /// Ignorable characters (variation selectors, joiners) that follow glyph `i`:
     /// drawn as nothing but part of the text layer. Rare, so kept aside.
@@ -184,6 +187,13 @@ impl LayoutError {
     pub fn missing(place: impl Into<String>) -> impl FnOnce(MissingGlyph) -> LayoutError {
         let place = place.into();
         move |MissingGlyph(ch)| LayoutError::MissingGlyph { ch, place }
+    }
+
+    /// Like [`missing`](Self::missing), with the place worked out only if the
+    /// error happens: for the calls made once per row, where formatting every
+    /// place up front costs more than setting the text.
+    pub fn missing_at(place: impl FnOnce() -> String) -> impl FnOnce(MissingGlyph) -> LayoutError {
+        move |MissingGlyph(ch)| LayoutError::MissingGlyph { ch, place: place() }
     }
 }
 

@@ -143,7 +143,7 @@ impl Table {
             .map(|c| {
                 let mut lines =
                     layout_balanced(fonts, &c.title, inner(style.category_width), &bold).map_err(
-                        LayoutError::missing(format!("the category title {:?}", c.title)),
+                        LayoutError::missing_at(|| format!("the category title {:?}", c.title)),
                     )?;
                 align_center(&mut lines, inner(style.category_width));
                 Ok(lines)
@@ -394,7 +394,7 @@ pub fn fit_columns(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Sty
         texts.into_iter().try_fold(Pt::ZERO, |w, t| {
             block::widest_phrase(fonts, t, spec, inner(max))
                 .map(|p| w.max(p))
-                .map_err(LayoutError::missing(format!("the label or title {t:?}")))
+                .map_err(LayoutError::missing_at(|| format!("the label or title {t:?}")))
         })
     };
     let category = widest(
@@ -427,7 +427,7 @@ impl Row {
         let place = |field: &str| format!("item No. {} ({field})", item.no);
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
         let set = |text: &str, width: Pt, spec: &TextSpec, field: &str| {
-            layout_text(fonts, text, inner(width), spec).map_err(LayoutError::missing(place(field)))
+            layout_text(fonts, text, inner(width), spec).map_err(LayoutError::missing_at(|| place(field)))
         };
         let no_spec = body.phrased();
         let mut no = set(&item.no.to_string(), style.no_width, &no_spec, "no")?;
@@ -441,14 +441,14 @@ impl Row {
             let size = Pt((body.size.0 * room.0 / width.0 * 10.0).floor() / 10.0).min(body.size);
             let small = TextSpec { size, ..no_spec };
             no = layout_text(fonts, &item.no.to_string(), room, &small)
-                .map_err(LayoutError::missing(place("no")))?;
+                .map_err(LayoutError::missing_at(|| place("no")))?;
         }
         align_center(&mut no, inner(style.no_width));
         // Titles are short: even lines read better than a lone last character.
         let title_spec = body.phrased();
         let title_lines = |text: &str, field: &str| {
             layout_balanced(fonts, text, inner(style.item_width), &title_spec)
-                .map_err(LayoutError::missing(place(field)))
+                .map_err(LayoutError::missing_at(|| place(field)))
         };
         let mut title = title_lines(&item.title, "title")?;
         let title_only = title.len();

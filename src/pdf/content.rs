@@ -81,6 +81,9 @@ pub fn page_content(page: &Page, fonts: &[FontRef<'_>]) -> Vec<u8> {
 struct TextState {
     open: bool,
     font: Option<(FontStyle, Pt)>,
+    /// Character spacing (`Tc`) in force: part of the graphics state, so it
+    /// outlives `ET`; every page starts at 0.
+    spacing: Pt,
 }
 
 impl TextState {
@@ -88,7 +91,8 @@ impl TextState {
         if self.open {
             w.op(b"ET\n");
         }
-        *self = TextState::default();
+        self.open = false;
+        self.font = None;
     }
 }
 
@@ -163,6 +167,11 @@ impl Writer {
             state.font = Some((run.style, run.size));
         }
         self.set_fill(run.color);
+        if state.spacing != run.spacing {
+            self.num(run.spacing);
+            self.op(b"Tc\n");
+            state.spacing = run.spacing;
+        }
         if angle == 0.0 {
             self.op(b"1 0 0 1 ");
         } else {
@@ -222,6 +231,7 @@ mod tests {
             style: FontStyle::Regular,
             color: Color::BLACK,
             width: Pt(gids.len() as f32 * 4.5),
+            spacing: Pt::ZERO,
             glyphs: gids
                 .iter()
                 .zip(space_before)

@@ -295,6 +295,7 @@ mod tests {
             style: FontStyle::Regular,
             color: Color::BLACK,
             width: Pt(0.0),
+            spacing: Pt(0.0),
             glyphs: text
                 .iter()
                 .map(|&(ch, gid)| RunGlyph {

@@ -66,10 +66,92 @@ pub const HANGING: &str = "、。，．";
 const SQUEEZABLE: &str = "（［｛「『【〔〈《〘〖｟〝＜）］｝」』】〕〉》〙〗｠〟＞、。，．・：；";
 /// What squeezing leaves of a blank, so that no two glyphs ever touch: 0.06 em.
 const SQUEEZE_MARGIN: MilliEm = MilliEm(60);
-/// Whether `c` is in `set` (one of the sets above). Kanji and ASCII letters and
-/// digits, most of any text, are in none of them and skip the search.
-fn in_set(set: &str, c: char) -> bool {
-    !(c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c)) && set.contains(c)
+/// Other punctuation (beside the brackets) for [`is_punctuation`].
+const OTHER_PUNCTUATION: &str = "‐〜゠–～？！‼⁇⁈⁉・：；。．、，…‥";
+
+/// Bits of [`class`]: which of the sets above a character is in.
+const C_NO_START: u8 = 1;
+const C_OPENING: u8 = 2;
+const C_CLOSING: u8 = 4;
+const C_HANGING: u8 = 8;
+const C_SQUEEZABLE: u8 = 16;
+const C_OTHER: u8 = 32;
+const C_MIDDLE_DOT: u8 = 64;
+
+/// The code point ranges the sets above fall in, and where each starts in
+/// [`CLASSES`]: Latin-1, general punctuation, CJK symbols with kana, and the
+/// half- and full-width forms.
+const RANGES: [(u32, u32, usize); 4] = [
+    (0x0000, 0x00FF, 0),
+    (0x2000, 0x206F, 0x100),
+    (0x3000, 0x31FF, 0x170),
+    (0xFF00, 0xFFEF, 0x370),
+];
+const CLASS_SLOTS: usize = 0x370 + 0xF0;
+
+/// The slot of `c` in [`CLASSES`], if it lies in one of the [`RANGES`].
+const fn slot(c: u32) -> Option<usize> {
+    let mut k = 0;
+    while k < RANGES.len() {
+        let (lo, hi, at) = RANGES[k];
+        if c >= lo && c <= hi {
+            return Some(at + (c - lo) as usize);
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Marks every character of `set` with `bit` (a const UTF-8 decoder: the table
+/// is made at compile time).
+const fn mark(mut table: [u8; CLASS_SLOTS], set: &str, bit: u8) -> [u8; CLASS_SLOTS] {
+    let b = set.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let (c, len) = if b[i] < 0x80 {
+            (b[i] as u32, 1)
+        } else if b[i] < 0xE0 {
+            (((b[i] as u32 & 0x1F) << 6) | (b[i + 1] as u32 & 0x3F), 2)
+        } else if b[i] < 0xF0 {
+            let c = ((b[i] as u32 & 0x0F) << 12)
+                | ((b[i + 1] as u32 & 0x3F) << 6)
+                | (b[i + 2] as u32 & 0x3F);
+            (c, 3)
+        } else {
+            (0x10FFFF, 4)
+        };
+        if let Some(s) = slot(c) {
+            table[s] |= bit;
+        }
+        i += len;
+    }
+    table
+}
+
+/// The class bits of every character in the [`RANGES`], made at compile time.
+static CLASSES: [u8; CLASS_SLOTS] = {
+    let t = [0u8; CLASS_SLOTS];
+    let t = mark(t, NO_LINE_START, C_NO_START);
+    let t = mark(t, OPENING, C_OPENING);
+    let t = mark(t, CLOSING, C_CLOSING);
+    let t = mark(t, HANGING, C_HANGING);
+    let t = mark(t, SQUEEZABLE, C_SQUEEZABLE);
+    let t = mark(t, OTHER_PUNCTUATION, C_OTHER);
+    mark(t, "・：；", C_MIDDLE_DOT)
+};
+
+/// The sets `c` is in, as [`C_NO_START`] … bits. Every character of the sets
+/// lies in the [`RANGES`] (a test checks it); all others are in none.
+fn class(c: char) -> u8 {
+    match slot(c as u32) {
+        Some(s) => CLASSES[s],
+        None => 0,
+    }
+}
+
+/// Whether `c` is in a set of `bits`.
+fn is(c: char, bits: u8) -> bool {
+    class(c) & bits != 0
 }
 
 /// Space between Japanese and Latin text: a quarter em (四分アキ).
@@ -228,15 +310,15 @@ impl Shaped {
         };
         let bearings = face.side_bearings(SQUEEZABLE);
         let squeeze_of = |c: char| {
-            if !in_set(SQUEEZABLE, c) {
+            if !is(c, C_SQUEEZABLE) {
                 return (MilliEm::ZERO, MilliEm::ZERO);
             }
             let Some(&(_, left, right)) = bearings.iter().find(|b| b.0 == c) else {
                 return (MilliEm::ZERO, MilliEm::ZERO);
             };
             let take = |blank: MilliEm| MilliEm((blank - SQUEEZE_MARGIN).0.clamp(0, 500));
-            let left_side = in_set(OPENING, c) || "・：；".contains(c);
-            let right_side = !in_set(OPENING, c);
+            let left_side = is(c, C_OPENING | C_MIDDLE_DOT);
+            let right_side = !is(c, C_OPENING);
             (
                 if left_side { take(left) } else { MilliEm::ZERO },
                 if right_side { take(right) } else { MilliEm::ZERO },
@@ -266,11 +348,11 @@ impl Shaped {
             let in_url = url.peek().filter(|r| r.start < off);
             let legal = allowed[off]
                 && cluster[off]
-                && !in_set(NO_LINE_START, cur)
-                && !in_set(NO_LINE_END, prev);
+                && !is(cur, C_NO_START)
+                && !is(prev, C_OPENING);
             if let Some(r) = in_url {
-                // Not inside the scheme (`https://`).
-                let scheme = text[(*r).clone()].find("//").map_or(0, |p| p + 2);
+                // Not inside the scheme (`https://`, which `find_urls` requires).
+                let scheme = text[r.start..].find("//").map_or(0, |p| p + 2);
                 if off > r.start + scheme && cluster[off] {
                     url_break[i] = url_kind(prev, cur);
                 }
@@ -415,7 +497,7 @@ impl Shaped {
             let w = self.advance_at(i, start);
             // Spaces never force a break: they vanish at the line end.
             if x + w > limit && self.glyphs[i].ch != ' ' && i > start {
-                if in_set(HANGING, self.glyphs[i].ch)
+                if is(self.glyphs[i].ch, C_HANGING)
                     && x + w <= limit + m.hang
                     && m.hang > MilliEm::ZERO
                     && (i + 1 == n || self.break_before[i + 1])
@@ -485,8 +567,8 @@ impl Shaped {
         let fair = |i: usize| {
             self.cluster_start[i]
                 && (i >= self.glyphs.len()
-                    || (!in_set(NO_LINE_START, self.glyphs[i].ch)
-                        && !in_set(NO_LINE_END, self.glyphs[i - 1].ch)))
+                    || (!is(self.glyphs[i].ch, C_NO_START)
+                        && !is(self.glyphs[i - 1].ch, C_OPENING)))
         };
         let boundary = (start + 1..=overflow)
             .rev()
@@ -521,7 +603,7 @@ impl Shaped {
         let n = last.end;
         let limit = if k == 2 { m.first } else { m.rest };
         // Pull back: the whole rest on the line before, squeezed (a final 、。 may hang).
-        let hangs = in_set(HANGING, self.glyphs[n - 1].ch) && m.hang > MilliEm::ZERO;
+        let hangs = is(self.glyphs[n - 1].ch, C_HANGING) && m.hang > MilliEm::ZERO;
         let fits = |r: Range<usize>| self.width(r.clone()) - self.shrink(r) <= limit;
         let pulled = if fits(prev.start..n) {
             Some(false)
@@ -557,18 +639,19 @@ impl Shaped {
         }
     }
 
-    /// The adjustment of the space before each glyph of `line` (index 0 for its
-    /// first glyph, always zero) that sets it to `limit` (jlreq 3.8): a line wider
-    /// than the limit gives up its punctuation's blank halves and 和欧間 down to
-    /// an eighth em, in proportion; a narrower one, unless it is a paragraph's
-    /// `last` line, grows its Latin word spaces and 和欧間 by up to an eighth em
-    /// each, then the gaps between its Japanese characters evenly; Latin words are
-    /// never spaced out, and a line with nothing to space stays as it is. A
-    /// hanging glyph is set just past the limit. Amounts are whole milli-ems
-    /// distributed so that they add up exactly.
-    pub fn justify(&self, line: &Line, limit: MilliEm, last: bool) -> Vec<MilliEm> {
+    /// How `line` is set to `limit` (jlreq 3.8): a line wider than the limit
+    /// gives up its punctuation's blank halves and 和欧間 down to an eighth em, in
+    /// proportion; a narrower one, unless it is a paragraph's `last` line, grows
+    /// its Latin word spaces and 和欧間 by up to an eighth em each, then the gaps
+    /// between its Japanese characters evenly; Latin words are never spaced out,
+    /// and a line with nothing to space stays as it is. A hanging glyph is set
+    /// just past the limit.
+    pub fn justify(&self, line: &Line, limit: MilliEm, last: bool) -> Justified {
         let r = line.glyphs.clone();
-        let mut adjust = vec![MilliEm::ZERO; r.len()];
+        let mut out = Justified {
+            adjust: vec![MilliEm::ZERO; r.len()],
+            spacing: 0.0,
+        };
         let target = if line.hangs {
             limit + self.glyphs[r.end - 1].advance
         } else {
@@ -591,14 +674,14 @@ impl Shaped {
                 for &(p, c) in &caps {
                     acc += i64::from(c);
                     let upto = (acc * i64::from(need) / i64::from(total)) as i32;
-                    adjust[p] = MilliEm(given - upto);
+                    out.adjust[p] = MilliEm(given - upto);
                     given = upto;
                 }
             }
-            return adjust;
+            return out;
         }
         if last || line.width == target {
-            return adjust;
+            return out;
         }
         let mut left = (target - line.width).0;
         let of = |kind: Gap| -> Vec<usize> {
@@ -609,23 +692,32 @@ impl Shaped {
         };
         let spaces = of(Gap::WordSpace);
         let waou = of(Gap::Waou);
-        let inter = of(Gap::Inter);
         for tier in [&spaces, &waou] {
             let give = left.min(SPACE_GROWTH.0 * tier.len() as i32);
-            spread(&mut adjust, tier, give);
+            spread(&mut out.adjust, tier, give);
             left -= give;
         }
-        if inter.is_empty() {
+        let inter = (start + 1..r.end).filter(|&i| self.gap[i] == Gap::Inter).count();
+        if inter > 0 {
+            out.spacing = left as f32 / inter as f32;
+        } else {
             // Nothing but Latin words: the word spaces and 和欧間 take the rest.
             let all: Vec<usize> = spaces.iter().chain(&waou).copied().collect();
-            if !all.is_empty() {
-                spread(&mut adjust, &all, left);
-            }
-        } else {
-            spread(&mut adjust, &inter, left);
+            spread(&mut out.adjust, &all, left);
         }
-        adjust
+        out
     }
+}
+
+/// How a line is justified (see [`Shaped::justify`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Justified {
+    /// Change of the space before each glyph of the line (index 0: its first
+    /// glyph, always zero), in whole milli-ems that add up exactly.
+    pub adjust: Vec<MilliEm>,
+    /// Extra space in every [`Gap::Inter`] gap, in milli-ems (fractional: one
+    /// even amount, which the PDF states once per run as character spacing).
+    pub spacing: f32,
 }
 
 /// Adds `amount` milli-ems to `adjust` at `positions`, as evenly as whole numbers
@@ -652,9 +744,7 @@ fn letters(glyphs: &[Glyph]) -> usize {
 fn is_punctuation(c: char) -> bool {
     c.is_whitespace()
         || c.is_ascii_punctuation()
-        || in_set(OPENING, c)
-        || in_set(CLOSING, c)
-        || in_set("‐〜゠–～？！‼⁇⁈⁉・：；。．、，…‥", c)
+        || is(c, C_OPENING | C_CLOSING | C_OTHER)
 }
 
 /// For each byte offset of `text`, whether a BudouX phrase starts there; a phrase
@@ -742,6 +832,26 @@ mod tests {
             .into_iter()
             .map(|l| s.glyphs[l.glyphs].iter().map(|g| g.ch).collect())
             .collect()
+    }
+
+    #[test]
+    fn every_character_of_the_sets_has_its_class() {
+        for (set, bit) in [
+            (NO_LINE_START, C_NO_START),
+            (OPENING, C_OPENING),
+            (CLOSING, C_CLOSING),
+            (HANGING, C_HANGING),
+            (SQUEEZABLE, C_SQUEEZABLE),
+            (OTHER_PUNCTUATION, C_OTHER),
+        ] {
+            for c in set.chars() {
+                assert!(is(c, bit), "{c:?} (U+{:04X})", c as u32);
+            }
+        }
+        assert_eq!(class('情'), 0);
+        assert_eq!(class('a'), 0);
+        assert!(is('〜', C_NO_START) && is('～', C_NO_START) && is('＞', C_NO_START));
+        assert!(is('＜', C_OPENING));
     }
 
     #[test]

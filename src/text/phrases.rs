@@ -7,80 +7,73 @@
 //! Python one does, so the model gives the same phrases here as in Chrome's
 //! `word-break: auto-phrase`.
 //!
+//! `build.rs` turns the model into sorted static tables, so nothing is parsed
+//! at run time.
+//!
 //! Narrow cells (labels, titles) break only at these boundaries (see
 //! [`Shaped::new`](super::linebreak::Shaped::new)); body text uses them to avoid a
 //! paragraph whose last line holds one or two characters.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-/// The model file, embedded.
-static MODEL_JSON: &str = include_str!("../../models/budoux/ja.json");
-
-/// The feature tables in the order the parser adds them up.
-const FEATURES: [&str; 13] = [
-    "UW1", "UW2", "UW3", "UW4", "UW5", "UW6", "BW1", "BW2", "BW3", "TW1", "TW2", "TW3", "TW4",
-];
-
-/// The model: one table per feature, keyed by up to three packed characters.
-struct Model {
-    tables: [HashMap<u64, i32>; 13],
-    /// The sum of all scores: the parser's base score is minus half of it.
-    total: i64,
+/// The model as sorted tables, made from `models/budoux/ja.json` by `build.rs`.
+mod model {
+    include!(concat!(env!("OUT_DIR"), "/budoux_ja.rs"));
 }
 
-/// Up to three characters in one key (21 bits each).
+/// Up to three characters in one key (21 bits each), as `build.rs` packs them.
 fn pack(chars: &[char]) -> u64 {
     chars
         .iter()
         .fold(0u64, |key, &c| (key << 21) | u64::from(c as u32))
 }
 
-fn model() -> &'static Model {
-    static MODEL: OnceLock<Model> = OnceLock::new();
-    MODEL.get_or_init(|| {
-        // The embedded file is fixed at compile time and covered by the tests below:
-        // a parse failure is a broken build, not a user error.
-        let raw: HashMap<String, HashMap<String, i32>> =
-            serde_json::from_str(MODEL_JSON).expect("the embedded BudouX model is valid JSON");
-        let mut total = 0i64;
-        let tables = FEATURES.map(|name| {
-            let mut table = HashMap::new();
-            for (key, score) in raw.get(name).into_iter().flatten() {
-                let chars: Vec<char> = key.chars().collect();
-                table.insert(pack(&chars), *score);
-                total += i64::from(*score);
-            }
-            table
-        });
-        // Every feature's scores count in the base, also those of tables we do
-        // not know (the parser sums all of them).
-        let unknown: i64 = raw
-            .iter()
-            .filter(|(name, _)| !FEATURES.contains(&name.as_str()))
-            .flat_map(|(_, t)| t.values())
-            .map(|&s| i64::from(s))
-            .sum();
-        Model {
-            tables,
-            total: total + unknown,
+/// A multiply-shift hasher for the packed keys: they are already well spread
+/// integers, and a parse asks thirteen times per character.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
         }
-    })
+    }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = (self.0 ^ k).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
+}
+
+type Table = std::collections::HashMap<u64, i32, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// The model's tables as hash maps, made from the static tables on first use
+/// (about 1,800 entries: microseconds).
+fn tables() -> &'static [Table; 13] {
+    static TABLES: std::sync::OnceLock<[Table; 13]> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| model::TABLES.map(|t| t.iter().copied().collect()))
+}
+
+/// The score of feature `f` for `key`, 0 when the model does not have it.
+fn score(tables: &[Table; 13], f: usize, key: &[char]) -> i32 {
+    tables[f].get(&pack(key)).copied().unwrap_or(0)
 }
 
 /// Byte offsets in `text` where a phrase starts, the start of the text excluded.
 pub fn boundaries(text: &str) -> Vec<usize> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let m = model();
     let c: Vec<char> = chars.iter().map(|&(_, c)| c).collect();
     let n = c.len();
-    let get = |f: usize, key: &[char]| m.tables[f].get(&pack(key)).copied().unwrap_or(0);
     let mut out = Vec::new();
+    if n < 2 {
+        return out;
+    }
+    let tables = tables();
     for i in 1..n {
         // Twice the parser's score, in integers (its base is minus half the total):
         // the sign, all that matters, is exact.
-        let mut score = -m.total;
-        let mut add = |f: usize, key: &[char]| score += 2 * i64::from(get(f, key));
+        let mut total = -model::TOTAL;
+        let mut add = |f: usize, key: &[char]| total += 2 * i64::from(score(tables, f, key));
         if i > 2 {
             add(0, &c[i - 3..i - 2]);
         }
@@ -114,7 +107,7 @@ pub fn boundaries(text: &str) -> Vec<usize> {
         if i + 2 < n {
             add(12, &c[i..i + 3]);
         }
-        if score > 0 {
+        if total > 0 {
             out.push(chars[i].0);
         }
     }
