@@ -108,7 +108,17 @@ impl Positions {
     pub fn find_text_in(&self, path: &str, needle: &str) -> Option<(usize, usize)> {
         let start = self.offset(path)?;
         let at = self.source[start..].find(needle)? + start;
-        Some(line_col(&self.source, at))
+        Some(self.line_col(at))
+    }
+
+    /// [`line_col`] of byte offset `at` of the source, found from the index of
+    /// line starts: a document with many findings would otherwise count the lines
+    /// from the top of the file for each.
+    fn line_col(&self, at: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&s| s <= at).max(1);
+        let from = self.line_starts[line - 1];
+        let col = self.source.get(from..at).map_or(0, |t| t.chars().count()) + 1;
+        (line, col)
     }
 
     /// Whether the scalar at `path` was written over several lines in a form that
@@ -308,6 +318,12 @@ mod tests {
     fn positions_count_characters() {
         assert_eq!(line_col("ab\nあい", 6), (2, 2));
         assert_eq!(line_col("a\r\nb", 3), (2, 1));
+        // The indexed count agrees with the plain one everywhere.
+        let text = "a: 1\r\nb: |\n  あい\n\n  う\n";
+        let pos = Positions::of(text);
+        for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            assert_eq!(pos.line_col(at), line_col(text, at), "at {at}");
+        }
     }
 
     #[test]
