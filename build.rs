@@ -21,7 +21,11 @@ fn main() {
     let mut out = String::new();
     // The parser's base score is minus half the sum of every score in the model.
     let total: i64 = raw.values().flat_map(|t| t.values()).sum();
-    writeln!(out, "/// Sum of all scores of the model.\npub const TOTAL: i64 = {total};").unwrap();
+    writeln!(
+        out,
+        "/// Sum of all scores of the model.\npub const TOTAL: i64 = {total};"
+    )
+    .unwrap();
     out.push_str("/// Feature tables: (packed key, score), sorted by key.\npub static TABLES: [&[(u64, i32)]; 13] = [\n");
     for name in FEATURES {
         let mut entries: Vec<(u64, i64)> = raw
@@ -30,8 +34,13 @@ fn main() {
             .flatten()
             .map(|(key, &score)| {
                 let chars: Vec<char> = key.chars().collect();
-                assert!(chars.len() <= 3, "{name} key {key:?} is longer than three characters");
-                let packed = chars.iter().fold(0u64, |k, &c| (k << 21) | u64::from(c as u32));
+                assert!(
+                    chars.len() <= 3,
+                    "{name} key {key:?} is longer than three characters"
+                );
+                let packed = chars
+                    .iter()
+                    .fold(0u64, |k, &c| (k << 21) | u64::from(c as u32));
                 (packed, score)
             })
             .collect();
@@ -43,6 +52,7 @@ fn main() {
         out.push_str("],\n");
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("budoux_ja.rs");
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("budoux_ja.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }

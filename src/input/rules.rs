@@ -317,7 +317,12 @@ fn check_whitespace(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
 
 /// A header label must fit its column on one line, at 80 % of its size at least
 /// (the layout shrinks it that far; it never wraps).
-fn check_header_labels(doc: &Document, fonts: &FontSet, pos: &Positions, out: &mut Vec<Diagnostic>) {
+fn check_header_labels(
+    doc: &Document,
+    fonts: &FontSet,
+    pos: &Positions,
+    out: &mut Vec<Diagnostic>,
+) {
     let l = &doc.labels;
     for (column, (key, text)) in [
         ("category", &l.category),
@@ -329,7 +334,8 @@ fn check_header_labels(doc: &Document, fonts: &FontSet, pos: &Positions, out: &m
     .enumerate()
     {
         // A character the fonts lack is reported by the coverage rule.
-        if let Ok(Some((room, need))) = crate::layout::table::header_label_room(fonts, text, column) {
+        if let Ok(Some((room, need))) = crate::layout::table::header_label_room(fonts, text, column)
+        {
             out.push(Diagnostic::error(
                 pos.get(&format!("labels.{key}")),
                 format!(
@@ -358,9 +364,14 @@ fn check_space_after_stops(field: &Field, pos: &Positions, out: &mut Vec<Diagnos
         prev = c;
     }
     if let Some(at) = found {
-        let times = if count == 1 { String::new() } else { format!(" ({count} times)") };
+        let times = if count == 1 {
+            String::new()
+        } else {
+            format!(" ({count} times)")
+        };
         out.push(Diagnostic::warning(
-            pos.find_text_in(&field.path, at).or_else(|| pos.get(&field.path)),
+            pos.find_text_in(&field.path, at)
+                .or_else(|| pos.get(&field.path)),
             format!(
                 "{}: a space after {:?}{times} prints as a gap beside the punctuation's own \
                  space; remove it (disclosure-pdf fix does)",

@@ -452,7 +452,11 @@ fn make_line(
             }
             end += 1;
         }
-        let spacing = if even == Some(true) { justified.spacing } else { 0.0 };
+        let spacing = if even == Some(true) {
+            justified.spacing
+        } else {
+            0.0
+        };
         // Sized exactly: a document holds millions of glyphs and doubling growth
         // would waste a third.
         let mut glyphs = Vec::with_capacity(end - i);

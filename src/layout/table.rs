@@ -190,12 +190,16 @@ impl Table {
             color: style.muted,
             ..body.phrased()
         };
-        let mut continued_mark =
-            layout_text(fonts, phrases.continued.trim(), inner(style.item_width), &mark_spec)
-                .map_err(LayoutError::missing(format!(
-                    "the fixed phrase {:?}",
-                    phrases.continued
-                )))?;
+        let mut continued_mark = layout_text(
+            fonts,
+            phrases.continued.trim(),
+            inner(style.item_width),
+            &mark_spec,
+        )
+        .map_err(LayoutError::missing(format!(
+            "the fixed phrase {:?}",
+            phrases.continued
+        )))?;
         if let Some(first) = continued_mark.first_mut() {
             first.gap_before = style.control_size * 0.3;
         }
@@ -349,7 +353,11 @@ impl Table {
 pub const HEADER_MIN_SCALE: f32 = 0.8;
 
 /// Width of `text` set on one line in `spec`.
-fn label_width(fonts: &FontSet, text: &str, spec: &TextSpec) -> Result<Pt, crate::text::font::MissingGlyph> {
+fn label_width(
+    fonts: &FontSet,
+    text: &str,
+    spec: &TextSpec,
+) -> Result<Pt, crate::text::font::MissingGlyph> {
     let lines = layout_text(fonts, text, Pt(f32::MAX / 4.0), spec)?;
     Ok(lines
         .iter()
@@ -394,7 +402,9 @@ pub fn fit_columns(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Sty
         texts.into_iter().try_fold(Pt::ZERO, |w, t| {
             block::widest_phrase(fonts, t, spec, inner(max))
                 .map(|p| w.max(p))
-                .map_err(LayoutError::missing_at(|| format!("the label or title {t:?}")))
+                .map_err(LayoutError::missing_at(|| {
+                    format!("the label or title {t:?}")
+                }))
         })
     };
     let category = widest(
@@ -408,7 +418,8 @@ pub fn fit_columns(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Sty
         style.item_max,
     )?;
     // Half a point of play: the balancing search works to 1/128 of the cell.
-    let fit = |need: Pt, min: Pt, max: Pt| (need + style.cell_pad_x * 2.0 + Pt(0.5)).max(min).min(max);
+    let fit =
+        |need: Pt, min: Pt, max: Pt| (need + style.cell_pad_x * 2.0 + Pt(0.5)).max(min).min(max);
     let mut fitted = style.clone();
     fitted.category_width = fit(category, style.category_width, style.category_max);
     fitted.item_width = fit(item, style.item_width, style.item_max);
@@ -427,7 +438,8 @@ impl Row {
         let place = |field: &str| format!("item No. {} ({field})", item.no);
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
         let set = |text: &str, width: Pt, spec: &TextSpec, field: &str| {
-            layout_text(fonts, text, inner(width), spec).map_err(LayoutError::missing_at(|| place(field)))
+            layout_text(fonts, text, inner(width), spec)
+                .map_err(LayoutError::missing_at(|| place(field)))
         };
         let no_spec = body.phrased();
         let mut no = set(&item.no.to_string(), style.no_width, &no_spec, "no")?;

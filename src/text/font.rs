@@ -315,6 +315,16 @@ impl FontFace {
         })
     }
 
+    /// Horizontal extent of the ink of glyph `gid` (x min, x max) in milli-ems
+    /// from its origin; `None` for a glyph without outline.
+    pub fn ink_bounds(&self, gid: u16) -> Option<(MilliEm, MilliEm)> {
+        let face = ttf_parser::Face::parse(&self.data, 0).ok()?;
+        let b = face.glyph_bounding_box(ttf_parser::GlyphId(gid))?;
+        let em =
+            |units: i16| MilliEm((f32::from(units) * 1000.0 / self.units_per_em as f32) as i32);
+        Some((em(b.x_min), em(b.x_max)))
+    }
+
     /// Whether the face can draw `c` (ignorable format characters need no glyph).
     pub fn covers(&self, c: char) -> bool {
         is_ignorable(c) || self.lookup(c).is_some()

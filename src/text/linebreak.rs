@@ -244,9 +244,13 @@ pub struct Line {
     pub hangs: bool,
 }
 
+/// The fewest characters of a URL a break may leave for the next line.
+const URL_MIN_TAIL: usize = 5;
+
 /// How much worse a break of each URL kind is than a plain one, in line widths:
-/// a break that fills the line a tenth less well but at a `/` is as good.
-const URL_PENALTY: [f32; 4] = [0.0, 0.0, 0.1, 0.2];
+/// a break at a `/` that fills the line a quarter less well is as good as one
+/// before a `?` or `-` (a third, for one after a `.`).
+const URL_PENALTY: [f32; 4] = [0.0, 0.0, 0.25, 0.35];
 
 /// The URL break kind (see [`Shaped::url_break`]) between `prev` and `cur`.
 fn url_kind(prev: char, cur: char) -> u8 {
@@ -321,13 +325,21 @@ impl Shaped {
             let right_side = !is(c, C_OPENING);
             (
                 if left_side { take(left) } else { MilliEm::ZERO },
-                if right_side { take(right) } else { MilliEm::ZERO },
+                if right_side {
+                    take(right)
+                } else {
+                    MilliEm::ZERO
+                },
             )
         };
 
         let n = glyphs.len();
         let mut break_before = vec![false; n];
-        let mut inner_break = if how.phrases { vec![false; n] } else { Vec::new() };
+        let mut inner_break = if how.phrases {
+            vec![false; n]
+        } else {
+            Vec::new()
+        };
         let mut url_break = vec![0u8; n];
         let mut cluster_start = vec![false; n];
         let mut space_before = vec![MilliEm::ZERO; n];
@@ -346,14 +358,13 @@ impl Shaped {
                 url.next();
             }
             let in_url = url.peek().filter(|r| r.start < off);
-            let legal = allowed[off]
-                && cluster[off]
-                && !is(cur, C_NO_START)
-                && !is(prev, C_OPENING);
+            let legal =
+                allowed[off] && cluster[off] && !is(cur, C_NO_START) && !is(prev, C_OPENING);
             if let Some(r) = in_url {
                 // Not inside the scheme (`https://`, which `find_urls` requires).
                 let scheme = text[r.start..].find("//").map_or(0, |p| p + 2);
-                if off > r.start + scheme && cluster[off] {
+                // Nor so near its end that a stub (`htm`) is left for a line.
+                if off > r.start + scheme && r.end - off >= URL_MIN_TAIL && cluster[off] {
                     url_break[i] = url_kind(prev, cur);
                 }
             } else {
@@ -564,16 +575,22 @@ impl Shaped {
     /// `_` or `=` when another boundary is there.
     fn forced_break(&self, start: usize, overflow: usize) -> usize {
         // Kinsoku holds here too where it can: ティ breaks before テ, not before ィ.
+        // (What starts the next line is the first glyph after the spaces.)
         let fair = |i: usize| {
+            let next = self.skip_spaces(i);
             self.cluster_start[i]
-                && (i >= self.glyphs.len()
-                    || (!is(self.glyphs[i].ch, C_NO_START)
+                && (next >= self.glyphs.len()
+                    || (!is(self.glyphs[next].ch, C_NO_START)
                         && !is(self.glyphs[i - 1].ch, C_OPENING)))
         };
         let boundary = (start + 1..=overflow)
             .rev()
             .find(|&i| fair(i))
-            .or_else(|| (start + 1..=overflow).rev().find(|&i| self.cluster_start[i]))
+            .or_else(|| {
+                (start + 1..=overflow)
+                    .rev()
+                    .find(|&i| self.cluster_start[i])
+            })
             // The line must advance; if a single cluster is wider than the line,
             // take that cluster whole (it will be as narrow as it can be).
             .unwrap_or_else(|| {
@@ -697,7 +714,9 @@ impl Shaped {
             spread(&mut out.adjust, tier, give);
             left -= give;
         }
-        let inter = (start + 1..r.end).filter(|&i| self.gap[i] == Gap::Inter).count();
+        let inter = (start + 1..r.end)
+            .filter(|&i| self.gap[i] == Gap::Inter)
+            .count();
         if inter > 0 {
             out.spacing = left as f32 / inter as f32;
         } else {
@@ -742,9 +761,7 @@ fn letters(glyphs: &[Glyph]) -> usize {
 /// Brackets, 、。 and the other punctuation of jlreq cl-01 to cl-07, spaces and
 /// ASCII punctuation.
 fn is_punctuation(c: char) -> bool {
-    c.is_whitespace()
-        || c.is_ascii_punctuation()
-        || is(c, C_OPENING | C_CLOSING | C_OTHER)
+    c.is_whitespace() || c.is_ascii_punctuation() || is(c, C_OPENING | C_CLOSING | C_OTHER)
 }
 
 /// For each byte offset of `text`, whether a BudouX phrase starts there; a phrase
@@ -828,10 +845,15 @@ mod tests {
         let f = face();
         let s = Shaped::new(&f, text, Breaking::default()).unwrap();
         let width = MilliEm(chars * 1000);
-        s.break_lines(&Measure { first: width, rest: width, hang: MilliEm(600), justify: false })
-            .into_iter()
-            .map(|l| s.glyphs[l.glyphs].iter().map(|g| g.ch).collect())
-            .collect()
+        s.break_lines(&Measure {
+            first: width,
+            rest: width,
+            hang: MilliEm(600),
+            justify: false,
+        })
+        .into_iter()
+        .map(|l| s.glyphs[l.glyphs].iter().map(|g| g.ch).collect())
+        .collect()
     }
 
     #[test]
@@ -910,8 +932,21 @@ mod tests {
         let f = face();
         let url = "https://help.salesforce.com/s/articleView?id=sf.permissions_about_users_access.htm&type=5";
         let whole_url = 0..url.len();
-        let s = Shaped::new(&f, url, Breaking { urls: std::slice::from_ref(&whole_url), phrases: false }).unwrap();
-        let ls = s.break_lines(&Measure { first: MilliEm(20_000), rest: MilliEm(20_000), hang: MilliEm::ZERO, justify: false });
+        let s = Shaped::new(
+            &f,
+            url,
+            Breaking {
+                urls: std::slice::from_ref(&whole_url),
+                phrases: false,
+            },
+        )
+        .unwrap();
+        let ls = s.break_lines(&Measure {
+            first: MilliEm(20_000),
+            rest: MilliEm(20_000),
+            hang: MilliEm::ZERO,
+            justify: false,
+        });
         assert!(ls.len() > 1);
         for l in &ls {
             assert!(l.width <= MilliEm(20_000));
@@ -933,8 +968,21 @@ mod tests {
         let f = face();
         let text = "詳しくは https://a.example/x/y を参照";
         let r = text.find("https").unwrap()..text.find(" を").unwrap();
-        let s = Shaped::new(&f, text, Breaking { urls: &[r], phrases: false }).unwrap();
-        let ls = s.break_lines(&Measure { first: MilliEm(16_000), rest: MilliEm(16_000), hang: MilliEm::ZERO, justify: false });
+        let s = Shaped::new(
+            &f,
+            text,
+            Breaking {
+                urls: &[r],
+                phrases: false,
+            },
+        )
+        .unwrap();
+        let ls = s.break_lines(&Measure {
+            first: MilliEm(16_000),
+            rest: MilliEm(16_000),
+            hang: MilliEm::ZERO,
+            justify: false,
+        });
         let strs: Vec<String> = ls
             .iter()
             .map(|l| s.glyphs[l.glyphs.clone()].iter().map(|g| g.ch).collect())
@@ -951,7 +999,12 @@ mod tests {
         let text = "か\u{3099}か\u{3099}か\u{3099}か\u{3099}";
         let f = face();
         let s = Shaped::new(&f, text, Breaking::default()).unwrap();
-        for l in s.break_lines(&Measure { first: MilliEm(1500), rest: MilliEm(1500), hang: MilliEm::ZERO, justify: false }) {
+        for l in s.break_lines(&Measure {
+            first: MilliEm(1500),
+            rest: MilliEm(1500),
+            hang: MilliEm::ZERO,
+            justify: false,
+        }) {
             assert!(s.cluster_start[l.glyphs.start]);
         }
     }
@@ -971,7 +1024,12 @@ mod tests {
         let f = face();
         let s = Shaped::new(&f, text, Breaking::default()).unwrap();
         for limit in [3_000, 7_000, 15_000, 40_000].map(MilliEm) {
-            for l in s.break_lines(&Measure { first: limit, rest: limit, hang: MilliEm(600), justify: false }) {
+            for l in s.break_lines(&Measure {
+                first: limit,
+                rest: limit,
+                hang: MilliEm(600),
+                justify: false,
+            }) {
                 let hangs = HANGING.contains(s.glyphs[l.glyphs.end - 1].ch);
                 let hang = MilliEm(if hangs { 600 } else { 0 });
                 assert!(l.width <= limit + hang, "{limit:?}: {l:?}");
@@ -982,5 +1040,183 @@ mod tests {
     #[test]
     fn one_character_wider_than_the_line_still_advances() {
         assert_eq!(lines("用用", 0), ["用", "用"]);
+    }
+
+    fn measure(width: i32, justify: bool) -> Measure {
+        Measure {
+            first: MilliEm(width),
+            rest: MilliEm(width),
+            hang: MilliEm(if justify { 600 } else { 0 }),
+            justify,
+        }
+    }
+
+    fn broken(text: &str, urls: &[Range<usize>], m: &Measure) -> Vec<String> {
+        let f = face();
+        let s = Shaped::new(
+            &f,
+            text,
+            Breaking {
+                urls,
+                phrases: false,
+            },
+        )
+        .unwrap();
+        s.break_lines(m)
+            .into_iter()
+            .map(|l| s.glyphs[l.glyphs].iter().map(|g| g.ch).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_last_line_of_one_or_two_letters_is_avoided() {
+        // Ragged, the last line is 「す。」; justified, a phrase comes down with it.
+        let text = "当社は、お客様のデータを保管するすべての環境において暗号化されます。";
+        let f = face();
+        let s = Shaped::new(&f, text, Breaking::default()).unwrap();
+        let width = s.width(0..s.glyphs.len() - 2).0;
+        let ragged = broken(text, &[], &measure(width, false));
+        assert_eq!(ragged.last().unwrap(), "す。", "{ragged:?}");
+        let justified = broken(text, &[], &measure(width, true));
+        assert_eq!(justified.concat(), text);
+        assert!(
+            letters_of(justified.last().unwrap()) >= 3 || justified.len() == 1,
+            "{justified:?}"
+        );
+    }
+
+    fn letters_of(line: &str) -> usize {
+        line.chars().filter(|&c| !is_punctuation(c)).count()
+    }
+
+    #[test]
+    fn a_line_that_just_overflows_is_squeezed_not_pushed() {
+        // Two brackets and a comma give up their blank halves: the overflow of a
+        // few hundredths of an em fits instead of pushing バッ down.
+        let text = "派生データ（ログ、バックアップデータ等）";
+        let f = face();
+        let s = Shaped::new(&f, text, Breaking::default()).unwrap();
+        let upto = text.chars().position(|c| c == 'ク').unwrap();
+        let width = s.width(0..upto).0 - 30;
+        let lines = broken(text, &[], &measure(width, true));
+        assert!(lines[0].ends_with("バッ"), "{lines:?}");
+        let line = &s.break_lines(&measure(width, true))[0];
+        let j = s.justify(line, MilliEm(width), false);
+        let total: i32 = j.adjust.iter().map(|a| a.0).sum();
+        assert_eq!(
+            line.width.0 + total,
+            width,
+            "squeezed exactly to the measure"
+        );
+        assert!(j.adjust.iter().all(|a| a.0 <= 0));
+        // Ragged text is never squeezed.
+        assert!(broken(text, &[], &measure(width, false))[0].ends_with("バ") == false);
+    }
+
+    #[test]
+    fn justification_adds_up_to_the_measure() {
+        let text = "データオプティマイズソリューションでは、Salesforce Platform上で動作する製品を提供しています。";
+        let f = face();
+        let s = Shaped::new(&f, text, Breaking::default()).unwrap();
+        let m = measure(20_000, true);
+        let lines = s.break_lines(&m);
+        for line in &lines[..lines.len() - 1] {
+            let j = s.justify(line, m.rest, false);
+            let inter = (line.glyphs.start + 1..line.glyphs.end)
+                .filter(|&i| s.gap[i] == Gap::Inter)
+                .count();
+            let total = line.width.0 as f32
+                + j.adjust.iter().map(|a| a.0 as f32).sum::<f32>()
+                + j.spacing * inter as f32;
+            let target = if line.hangs {
+                m.rest.0 + s.glyphs[line.glyphs.end - 1].advance.0
+            } else {
+                m.rest.0
+            };
+            assert!((total - target as f32).abs() < 0.5, "{total} vs {target}");
+            // Inside Latin words nothing moves.
+            for i in line.glyphs.start + 1..line.glyphs.end {
+                if s.gap[i] == Gap::Never {
+                    assert_eq!(j.adjust[i - line.glyphs.start], MilliEm::ZERO);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_source_space_between_japanese_and_latin_is_a_quarter_em() {
+        let f = face();
+        let s = Shaped::new(&f, "および SMTP", Breaking::default()).unwrap();
+        let space = s.glyphs.iter().position(|g| g.ch == ' ').unwrap();
+        assert_eq!(
+            s.glyphs[space].advance + s.space_before[space + 1],
+            WAOU_SPACE
+        );
+        assert_eq!(s.gap[space + 1], Gap::Waou);
+    }
+
+    #[test]
+    fn urls_break_after_slashes_and_never_after_underscores_or_at_hyphens() {
+        let url = "https://developer.salesforce.com/docs/atlas.ja-jp.packagingGuide.meta/packagingGuide/security_review_overview.htm";
+        let whole = 0..url.len();
+        let f = face();
+        let s = Shaped::new(
+            &f,
+            url,
+            Breaking {
+                urls: std::slice::from_ref(&whole),
+                phrases: false,
+            },
+        )
+        .unwrap();
+        for width in [18_000, 25_000, 33_000, 40_000] {
+            let lines = broken(url, std::slice::from_ref(&whole), &measure(width, true));
+            assert_eq!(lines.concat(), url);
+            for l in &lines[..lines.len() - 1] {
+                let last = l.chars().last().unwrap();
+                assert!(!"_=-".contains(last), "{width}: {lines:?}");
+            }
+            // No stub of the URL alone on its last line.
+            assert!(
+                lines.last().unwrap().len() >= URL_MIN_TAIL,
+                "{width}: {lines:?}"
+            );
+            if width == 33_000 {
+                assert_eq!(
+                    lines,
+                    [
+                        "https://developer.salesforce.com/docs/",
+                        "atlas.ja-jp.packagingGuide.meta/packagingGuide/",
+                        "security_review_overview.htm"
+                    ]
+                );
+            }
+        }
+        assert!(s.glyphs.len() == url.len());
+        // A hyphenated Latin word breaks before its hyphen.
+        let lines = broken(
+            "secure-erasure secure-erasure secure-erasure",
+            &[],
+            &measure(9_000, false),
+        );
+        assert!(lines.iter().all(|l| !l.ends_with('-')), "{lines:?}");
+    }
+
+    #[test]
+    fn wave_dash_and_angle_brackets_follow_kinsoku() {
+        for width in 4..12 {
+            let lines = broken(
+                "可用性 〜 キャパシティー＜管理＞＜対象＞です",
+                &[],
+                &measure(width * 1000, false),
+            );
+            for l in &lines[1..] {
+                let c = l.chars().next().unwrap();
+                assert!(c != '〜' && c != '＞', "{width}: {lines:?}");
+            }
+            for l in &lines[..lines.len() - 1] {
+                assert!(!l.ends_with('＜'), "{width}: {lines:?}");
+            }
+        }
     }
 }

@@ -407,5 +407,7 @@ fn a_header_label_too_wide_even_when_shrunk_is_refused_with_the_room_it_has() {
         "{out:?}"
     );
     // 番号 fits once set a little smaller: no finding.
-    assert!(findings(&MINIMAL.replace("categories:", "labels:\n  no: 番号\ncategories:")).is_empty());
+    assert!(
+        findings(&MINIMAL.replace("categories:", "labels:\n  no: 番号\ncategories:")).is_empty()
+    );
 }

@@ -283,12 +283,23 @@ fn a_custom_header_label_shrinks_to_one_line_instead_of_wrapping() {
     for page in &pages {
         let header: Vec<_> = page
             .runs()
-            .filter(|r| r.x >= e[1] && r.x < e[2] && (r.text() == "番号" || r.text() == "番" || r.text() == "号"))
+            .filter(|r| {
+                r.x >= e[1]
+                    && r.x < e[2]
+                    && (r.text() == "番号" || r.text() == "番" || r.text() == "号")
+            })
             .collect();
         assert_eq!(header.len(), 1, "one run on one line");
         let run = header[0];
         assert_eq!(run.text(), "番号");
-        assert!(run.size.0 >= 9.0 * 0.8 && run.size.0 < 9.0, "{:?}", run.size);
-        assert!(run.x >= e[1] + style.cell_pad_x - Pt(0.01) && run.x + run.width <= e[2] - style.cell_pad_x + Pt(0.01));
+        assert!(
+            run.size.0 >= 9.0 * 0.8 && run.size.0 < 9.0,
+            "{:?}",
+            run.size
+        );
+        assert!(
+            run.x >= e[1] + style.cell_pad_x - Pt(0.01)
+                && run.x + run.width <= e[2] - style.cell_pad_x + Pt(0.01)
+        );
     }
 }

@@ -10,3 +10,4 @@ mod hostile;
 mod layout;
 mod pdf_text;
 mod release;
+mod typesetting;

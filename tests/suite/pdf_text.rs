@@ -17,7 +17,9 @@ fn default_doc() -> (Document, Vec<u8>) {
 /// Text of one table column over all pages, in reading order, header labels removed.
 fn column_text(doc: &Document, pdf: &[u8], column: usize, label: &str) -> String {
     let fonts = disclosure_pdf::text::font::FontSet::bundled();
-    let style = disclosure_pdf::layout::table::fit_columns(doc, &fonts, &Style::a4(Orientation::Landscape)).unwrap();
+    let style =
+        disclosure_pdf::layout::table::fit_columns(doc, &fonts, &Style::a4(Orientation::Landscape))
+            .unwrap();
     let edges = style.column_edges();
     let (lo, hi) = (edges[column].0, edges[column + 1].0);
     let mut out = String::new();
