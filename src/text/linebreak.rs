@@ -1110,7 +1110,7 @@ mod tests {
         );
         assert!(j.adjust.iter().all(|a| a.0 <= 0));
         // Ragged text is never squeezed.
-        assert!(broken(text, &[], &measure(width, false))[0].ends_with("バ") == false);
+        assert!(!broken(text, &[], &measure(width, false))[0].ends_with("バッ"));
     }
 
     #[test]
