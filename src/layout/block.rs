@@ -354,7 +354,7 @@ pub fn widest_phrase(
         for i in 1..=n {
             let ends = [
                 i == n || shaped.break_before[i],
-                i == n || shaped.break_before[i] || shaped.inner_break[i],
+                i == n || shaped.break_before[i] || shaped.inner_break.get(i) == Some(&true),
             ];
             for level in 0..2 {
                 if ends[level] {

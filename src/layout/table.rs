@@ -127,6 +127,8 @@ struct Paginated {
 /// A table whose last page holds less than this share of a page is set again
 /// with tighter paragraph gaps if that saves the page.
 const SPARSE_LAST_PAGE: f32 = 0.35;
+/// Only a table of at most this many pages is set tighter to save its last one.
+const TIGHTEN_MAX_PAGES: usize = 12;
 /// The paragraph gaps tried then, as shares of the normal one: the vertical
 /// slack of jlreq 4.5.3 is in the space between paragraphs, not the line pitch.
 const GAP_SCALES: [f32; 2] = [0.75, 0.5];
@@ -227,7 +229,11 @@ impl Table {
             table.paginate(&mut scratch, false)
         };
         let normal = dry(self);
-        if normal.new_pages == 0 || normal.last_fill >= SPARSE_LAST_PAGE {
+        // A long table is not set tighter throughout for the sake of its last page.
+        if normal.new_pages == 0
+            || normal.new_pages > TIGHTEN_MAX_PAGES
+            || normal.last_fill >= SPARSE_LAST_PAGE
+        {
             return;
         }
         for scale in GAP_SCALES {

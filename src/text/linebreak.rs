@@ -306,7 +306,9 @@ impl Shaped {
         for (pos, _) in text.grapheme_indices(true) {
             cluster[pos] = true;
         }
-        let phrase = how.phrases.then(|| phrase_starts(text, &cluster));
+        // Latin text (numbers, identifiers, English labels) has no Japanese phrases:
+        // its words are its phrases.
+        let phrase = (how.phrases && !text.is_ascii()).then(|| phrase_starts(text, &cluster));
         let katakana = if how.phrases {
             katakana_words(text)
         } else {
@@ -361,9 +363,9 @@ impl Shaped {
             let legal =
                 allowed[off] && cluster[off] && !is(cur, C_NO_START) && !is(prev, C_OPENING);
             if let Some(r) = in_url {
-                // Not inside the scheme (`https://`, which `find_urls` requires).
-                let scheme = text[r.start..].find("//").map_or(0, |p| p + 2);
-                // Nor so near its end that a stub (`htm`) is left for a line.
+                // Not inside the scheme (`https://`, which `find_urls` requires),
+                // nor so near its end that a stub (`htm`) is left for a line.
+                let scheme = if text[r.start..].starts_with("https://") { 8 } else { 7 };
                 if off > r.start + scheme && r.end - off >= URL_MIN_TAIL && cluster[off] {
                     url_break[i] = url_kind(prev, cur);
                 }
