@@ -519,10 +519,13 @@ fn tops_of(content: &[BlockLine]) -> Vec<Pt> {
     top
 }
 
+/// The longest line taken for a label of what follows (see [`split_points`]).
+const LABEL_LINE_CHARS: usize = 24;
+
 /// Where a row's content may break between pages: `out[k]` for a break before
 /// line `k`. Never in a row of [`Style::keep_whole_lines`] lines or fewer; each
 /// part keeps [`Style::min_split_lines`] lines; a sub-heading keeps the two lines
-/// after it on its page; a paragraph broken across pages keeps two of its lines
+/// after it on its page, a label line (`●取得方式`) the line after it; a paragraph broken across pages keeps two of its lines
 /// on each side (no widow or orphan).
 fn split_points(content: &[BlockLine], style: &Style) -> Vec<bool> {
     let n = content.len();
@@ -548,11 +551,21 @@ fn split_points(content: &[BlockLine], style: &Style) -> Vec<bool> {
             1
         };
     }
+    // A short line of its own that ends no sentence (`●取得方式`, `連絡先：`) labels
+    // what follows: it stays with the next line.
+    let label = |k: usize| {
+        let text: String = content[k].runs.iter().map(|r| r.text()).collect();
+        run_before[k] == 1
+            && run_after[k] == 1
+            && text.chars().count() <= LABEL_LINE_CHARS
+            && !text.ends_with(['。', '．', '.', '！', '？', '!', '?', '」', '）', ')'])
+    };
     for k in min.max(1)..=n.saturating_sub(min) {
         if k == 0 || k >= n {
             continue;
         }
-        let heading_above = content[k - 1].heading || (k >= 2 && content[k - 2].heading);
+        let heading_above =
+            content[k - 1].heading || (k >= 2 && content[k - 2].heading) || label(k - 1);
         let same_paragraph = content[k - 1].paragraph == content[k].paragraph;
         let paragraph_ok = !same_paragraph || (run_before[k - 1] >= 2 && run_after[k] >= 2);
         out[k] = !heading_above && paragraph_ok;

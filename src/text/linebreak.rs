@@ -365,7 +365,11 @@ impl Shaped {
             if let Some(r) = in_url {
                 // Not inside the scheme (`https://`, which `find_urls` requires),
                 // nor so near its end that a stub (`htm`) is left for a line.
-                let scheme = if text[r.start..].starts_with("https://") { 8 } else { 7 };
+                let scheme = if text[r.start..].starts_with("https://") {
+                    8
+                } else {
+                    7
+                };
                 if off > r.start + scheme && r.end - off >= URL_MIN_TAIL && cluster[off] {
                     url_break[i] = url_kind(prev, cur);
                 }

@@ -341,3 +341,39 @@ fn page_breaks_keep_headings_with_their_text_and_titles_as_first_set() {
     }
     assert!(continued > 5, "{continued} continued rows");
 }
+
+#[test]
+fn a_long_row_breaks_between_blocks_not_after_their_headings_or_labels() {
+    let para = "キャパシティの需要（システムおよびアプリケーション）は、毎日監視されています。キャパシティー計画エンジニアは、ネットワーク、データセンター、インフラストラクチャーおよびアプリケーションの利用状況を監視し、将来の要求を予測します。";
+    let mut body = String::new();
+    for k in 1..=12 {
+        body.push_str(&format!("          ＜対象システム{k}：運用監視＞\n"));
+        for _ in 0..3 {
+            body.push_str(&format!("          {para}\n"));
+        }
+        body.push_str("          ●取得方式\n          ・ログは暗号化されます。\n\n");
+    }
+    let head = crate::common::MINIMAL.split("categories:").next().unwrap();
+    let yaml = format!(
+        "{head}categories:\n  - title: 運用のセキュリティ\n    items:\n      - no: 1\n        title: ログ取得\n        content: |\n{body}"
+    );
+    let doc = Document::from_yaml(&yaml).unwrap();
+    let layout = layout_document(
+        &doc,
+        &FontSet::bundled(),
+        &Style::a4(Orientation::Landscape),
+    )
+    .unwrap();
+    assert!(layout.pages.len() >= 3);
+    for page in &layout.pages[..layout.pages.len() - 1] {
+        let content = cells(page, &layout.style, 3);
+        let last = &content.last().unwrap().last().unwrap().0;
+        assert!(
+            !last.starts_with('＜') && last != "●取得方式",
+            "a page ends with {last:?}"
+        );
+        // The paragraph before the break keeps two lines on this page.
+        let lines = content.last().unwrap();
+        assert!(lines.len() >= 2);
+    }
+}
