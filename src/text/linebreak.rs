@@ -159,9 +159,9 @@ pub const WAOU_SPACE: MilliEm = MilliEm(250);
 /// The least a 和欧間 is squeezed to: an eighth em (jlreq 3.8.2).
 const WAOU_MIN: MilliEm = MilliEm(125);
 /// The most a Latin word space or a 和欧間 grows before the characters are spaced
-/// out (jlreq 3.8.3 spaces them first): by an eighth em, so that a space never
+/// out (jlreq 3.8.3 spaces them first): by a sixteenth em, so that a space never
 /// stands out as a hole beside the evenly spaced Japanese text.
-const SPACE_GROWTH: MilliEm = MilliEm(125);
+const SPACE_GROWTH: MilliEm = MilliEm(62);
 
 /// What lies between glyph `i - 1` and glyph `i`, for justification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -665,7 +665,7 @@ impl Shaped {
     /// How `line` is set to `limit` (jlreq 3.8): a line wider than the limit
     /// gives up its punctuation's blank halves and 和欧間 down to an eighth em, in
     /// proportion; a narrower one, unless it is a paragraph's `last` line, grows
-    /// its Latin word spaces and 和欧間 by up to an eighth em each, then the gaps
+    /// its Latin word spaces and 和欧間 by up to a sixteenth em each, then the gaps
     /// between its Japanese characters evenly; Latin words are never spaced out,
     /// and a line with nothing to space stays as it is. A hanging glyph is set
     /// just past the limit.
