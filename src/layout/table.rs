@@ -554,11 +554,13 @@ fn split_points(content: &[BlockLine], style: &Style) -> Vec<bool> {
     // A short line of its own that ends no sentence (`●取得方式`, `連絡先：`) labels
     // what follows: it stays with the next line.
     let label = |k: usize| {
-        let text: String = content[k].runs.iter().map(|r| r.text()).collect();
+        let runs = &content[k].runs;
+        let chars: usize = runs.iter().map(|r| r.glyphs.len()).sum();
+        let last = runs.last().and_then(|r| r.glyphs.last()).map(|g| g.ch);
         run_before[k] == 1
             && run_after[k] == 1
-            && text.chars().count() <= LABEL_LINE_CHARS
-            && !text.ends_with(['。', '．', '.', '！', '？', '!', '?', '」', '）', ')'])
+            && chars <= LABEL_LINE_CHARS
+            && !last.is_some_and(|c| "。．.！？!?」）)".contains(c))
     };
     for k in min.max(1)..=n.saturating_sub(min) {
         if k == 0 || k >= n {
