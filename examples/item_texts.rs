@@ -2,7 +2,8 @@
 //! layer by external tools (`.ci/check_text.py`), as JSON lines:
 //!
 //! * `{"kind":"geometry", ...}`: page size, margins and column edges (PDF points,
-//!   origin top-left) of A4 landscape, the default build;
+//!   origin top-left) of A4 landscape, the default build, with the columns fitted
+//!   to the document as the build fits them;
 //! * `{"kind":"labels", ...}`: the table header labels and the "continued" mark;
 //! * `{"kind":"item", "no":N, "title":..., "control":..., "content":...}`: one per
 //!   item, in document order (`control` is `null` when absent).
@@ -54,7 +55,21 @@ fn main() -> ExitCode {
         }
     };
 
-    let style = Style::a4(Orientation::Landscape);
+    // The build widens the category and item columns to fit the document's
+    // labels (`fit_columns`): the crop must use the fitted edges, not the house
+    // style's.
+    let fonts = disclosure_pdf::text::font::FontSet::bundled();
+    let style = match disclosure_pdf::layout::table::fit_columns(
+        &doc,
+        &fonts,
+        &Style::a4(Orientation::Landscape),
+    ) {
+        Ok(style) => style,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
     let edges: Vec<String> = style
         .column_edges()
         .iter()
