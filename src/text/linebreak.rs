@@ -1061,7 +1061,10 @@ mod tests {
         // neighbour of each kind, segments exactly as unicode-segmentation says.
         let neighbours = ['a', 'あ', '漢', '。', ' ', '\n', '€'];
         let mut checked = 0;
-        for c in (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|&c| stands_alone(c)) {
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| stands_alone(c))
+        {
             for n in neighbours {
                 for text in [format!("{c}{n}{c}"), format!("{n}{c}{c}{n}")] {
                     let segmented: Vec<usize> =
@@ -1075,7 +1078,12 @@ mod tests {
         assert!(checked > 30_000, "{checked}");
         // Text with a combining mark goes the slow way and keeps it.
         let starts = cluster_starts("か\u{3099}ア");
-        assert_eq!(starts, [true, false, false, false, false, false, true, false, false, false]);
+        assert_eq!(
+            starts,
+            [
+                true, false, false, false, false, false, true, false, false, false
+            ]
+        );
     }
 
     #[test]
