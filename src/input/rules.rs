@@ -1,6 +1,7 @@
 //! Validation of a parsed document: everything that serde's types cannot say.
 //! Every finding carries the position of the YAML node it is about.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
 use yaml_rust2::scanner::TScalarStyle;
@@ -234,16 +235,25 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions, draft: bool) -> V
     check_revisions(doc, pos, &mut out);
     check_header_labels(doc, fonts, pos, &mut out);
     let mut fields = text_fields(doc);
-    for field in &fields {
-        check_urls(field, pos, &mut out);
-        check_whitespace(field, pos, &mut out);
-        // YAML folding puts a space after every 。 at a joined line end: that
-        // has its own warning.
-        if pos.folds_lines(&field.path).is_none() {
-            check_space_after_stops(field, pos, &mut out);
-        }
-        check_folding(field, pos, &mut out);
-    }
+    // Fields are checked on all cores (at 4,000 items this loop was a quarter of
+    // the input gate); `collect` keeps their order.
+    let per_field: Vec<Vec<Diagnostic>> = fields
+        .par_iter()
+        .with_min_len(64)
+        .map(|field| {
+            let mut found = Vec::new();
+            check_urls(field, pos, &mut found);
+            check_whitespace(field, pos, &mut found);
+            // YAML folding puts a space after every 。 at a joined line end: that
+            // has its own warning.
+            if pos.folds_lines(&field.path).is_none() {
+                check_space_after_stops(field, pos, &mut found);
+            }
+            check_folding(field, pos, &mut found);
+            found
+        })
+        .collect();
+    out.extend(per_field.into_iter().flatten());
     fields.extend(phrase_fields(doc, draft));
     let undrawable = undrawable(&fields, fonts);
     out.extend(coverage(&fields, &undrawable, pos));
@@ -412,25 +422,33 @@ fn artifact_warnings(
     undrawable: &HashSet<char>,
     pos: &Positions,
 ) -> Vec<Diagnostic> {
+    let per_field: Vec<Vec<Diagnostic>> = fields
+        .par_iter()
+        .with_min_len(64)
+        .map(|field| artifacts_of(field, undrawable, pos))
+        .collect();
+    per_field.into_iter().flatten().collect()
+}
+
+/// [`artifact_warnings`] of one field.
+fn artifacts_of(field: &Field, undrawable: &HashSet<char>, pos: &Positions) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for field in fields {
-        let mut seen = HashSet::new();
-        for c in field.text.chars() {
-            if !super::artifacts::may_be_artifact(c) || undrawable.contains(&c) || !seen.insert(c) {
-                continue;
-            }
-            if let Some(a) = super::artifacts::artifact(c) {
-                out.push(Diagnostic::warning(
-                    pos.find_in(&field.path, c).or_else(|| pos.get(&field.path)),
-                    format!(
-                        "{}: {c:?} (U+{:04X}) is {}, a copy-paste artifact; {} (disclosure-pdf fix does)",
-                        field.place,
-                        c as u32,
-                        a.kind,
-                        super::artifacts::advice(&a)
-                    ),
-                ));
-            }
+    let mut seen = HashSet::new();
+    for c in field.text.chars() {
+        if !super::artifacts::may_be_artifact(c) || undrawable.contains(&c) || !seen.insert(c) {
+            continue;
+        }
+        if let Some(a) = super::artifacts::artifact(c) {
+            out.push(Diagnostic::warning(
+                pos.find_in(&field.path, c).or_else(|| pos.get(&field.path)),
+                format!(
+                    "{}: {c:?} (U+{:04X}) is {}, a copy-paste artifact; {} (disclosure-pdf fix does)",
+                    field.place,
+                    c as u32,
+                    a.kind,
+                    super::artifacts::advice(&a)
+                ),
+            ));
         }
     }
     out
