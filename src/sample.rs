@@ -534,7 +534,9 @@ mod tests {
     use std::path::Path;
 
     fn numbers(doc: &Document) -> Vec<u32> {
-        doc.items().map(|(_, i)| i.no).collect()
+        doc.items()
+            .map(|(_, i)| i.no.whole().unwrap_or(0))
+            .collect()
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! - `lines`: the file line by line (keys, values, comments, text blocks);
 //! - `positions`: the line and column of every node and character;
 //! - `rules`: the format's rules and font coverage;
+//! - `table`: the table's rules (categories or a flat list, columns, items);
 //! - `artifacts`: copy-paste artifacts and the `fix` rewrite.
 
 pub mod artifacts;
@@ -20,6 +21,7 @@ pub mod lines;
 pub mod positions;
 pub mod read;
 pub mod rules;
+pub mod table;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};

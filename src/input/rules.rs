@@ -34,6 +34,7 @@ pub fn text_fields(doc: &Document) -> Vec<Field<'_>> {
         ("scope", d.scope.as_ref()),
         ("preface", d.preface.as_ref()),
         ("notes", d.notes.as_ref()),
+        ("closing", d.closing.as_ref()),
     ];
     for (key, text) in doc_fields {
         if let Some(t) = text {
@@ -57,20 +58,38 @@ pub fn text_fields(doc: &Document) -> Vec<Field<'_>> {
             text,
         ));
     }
+    for (i, c) in doc.columns.iter().flatten().enumerate() {
+        if let Some(label) = &c.label {
+            fields.push(field(
+                format!("the label of column {:?}", c.key),
+                format!("columns[{i}].label"),
+                label,
+            ));
+        }
+    }
     for (ci, c) in doc.categories.iter().enumerate() {
-        fields.push(field(
-            format!("category {:?}", c.title),
-            format!("categories[{ci}].title"),
-            &c.title,
-        ));
+        if !doc.flat {
+            fields.push(field(
+                format!("category {:?}", c.title),
+                format!("categories[{ci}].title"),
+                &c.title,
+            ));
+        }
         for (ii, i) in c.items.iter().enumerate() {
-            let path = |key: &str| format!("categories[{ci}].items[{ii}].{key}");
+            let at = doc.item_path(ci, ii);
+            let path = |key: &str| format!("{at}.{key}");
             let place = |key: &str| format!("item No. {} ({key})", i.no);
+            if let crate::model::ItemNo::Text(no) = &i.no {
+                fields.push(field(place("no"), path("no"), no));
+            }
             fields.push(field(place("title"), path("title"), &i.title));
             if let Some(control) = &i.control {
                 fields.push(field(place("control"), path("control"), control));
             }
             fields.push(field(place("content"), path("content"), &i.content));
+            for (key, value) in &i.cells {
+                fields.push(field(place(key), path(key), value));
+            }
         }
     }
     for (ri, r) in doc.revisions.iter().enumerate() {
@@ -119,13 +138,19 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions, draft: bool) -> V
             ),
         );
     }
-    if Date::parse(&d.date).is_none() {
+    // A draft may leave out the version and date: its footer says ドラフト and
+    // gives the build date instead.
+    if !(draft && d.date.trim().is_empty()) && Date::parse(&d.date).is_none() {
         error(
             "document.date",
-            format!(
-                "document.date {:?} is not a real date in the form YYYY-MM-DD (e.g. 2026-11-25)",
-                d.date
-            ),
+            if d.date.trim().is_empty() {
+                "document.date is missing; a release needs its date (YYYY-MM-DD, e.g. 2026-11-25), a --draft build does not".to_string()
+            } else {
+                format!(
+                    "document.date {:?} is not a real date in the form YYYY-MM-DD (e.g. 2026-11-25)",
+                    d.date
+                )
+            },
         );
     }
     for (name, value) in [
@@ -134,104 +159,19 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions, draft: bool) -> V
         ("service", &d.service),
         ("version", &d.version),
     ] {
-        if value.trim().is_empty() {
+        if value.trim().is_empty() && !(draft && name == "version") {
             error(
                 &format!("document.{name}"),
-                format!("document.{name} is empty; write the {name}"),
+                if name == "version" {
+                    "document.version is missing or empty; a release needs its version (e.g. \"1.0\"), a --draft build does not".to_string()
+                } else {
+                    format!("document.{name} is empty; write the {name}")
+                },
             );
         }
     }
-    if doc.categories.is_empty() {
-        error(
-            "categories",
-            "categories is empty; the table needs at least one category with items".into(),
-        );
-    }
-    let mut seen = HashSet::new();
-    let mut titles = HashSet::new();
-    let mut previous: Option<u32> = None;
-    for (ci, c) in doc.categories.iter().enumerate() {
-        let title_path = format!("categories[{ci}].title");
-        if c.title.trim().is_empty() {
-            error(&title_path, "the category title is empty".into());
-        }
-        let len = c.title.chars().count();
-        if len > MAX_CATEGORY_TITLE {
-            error(
-                &title_path,
-                format!(
-                    "the category title is {len} characters; at most {MAX_CATEGORY_TITLE} fit the category column"
-                ),
-            );
-        }
-        if !titles.insert(c.title.trim()) {
-            warnings.push(Diagnostic::warning(
-                pos.get(&title_path),
-                format!("category {:?} appears more than once; its items will show under two separate labels", c.title),
-            ));
-        }
-        if c.items.is_empty() {
-            error(
-                &format!("categories[{ci}].items"),
-                format!("category {:?} has no items", c.title),
-            );
-        }
-        for (ii, i) in c.items.iter().enumerate() {
-            let path = |key: &str| format!("categories[{ci}].items[{ii}].{key}");
-            if !seen.insert(i.no) {
-                error(
-                    &path("no"),
-                    format!(
-                        "item No. {} appears more than once; numbers must be unique",
-                        i.no
-                    ),
-                );
-            } else if let Some(prev) = previous {
-                if i.no < prev {
-                    error(
-                        &path("no"),
-                        format!(
-                            "item No. {} comes after No. {prev}; numbers must increase through the document",
-                            i.no
-                        ),
-                    );
-                } else if i.no > prev + 1 {
-                    let missing = if i.no == prev + 2 {
-                        format!("No. {} is", prev + 1)
-                    } else {
-                        format!("Nos. {}–{} are", prev + 1, i.no - 1)
-                    };
-                    warnings.push(Diagnostic::warning(
-                        pos.get(&path("no")),
-                        format!("item No. {} follows No. {prev}: {missing} missing", i.no),
-                    ));
-                }
-            }
-            previous = Some(previous.map_or(i.no, |p| p.max(i.no)));
-            if i.title.trim().is_empty() {
-                error(
-                    &path("title"),
-                    format!("item No. {} has an empty title", i.no),
-                );
-            }
-            let len = i.title.chars().count();
-            if len > MAX_ITEM_TITLE {
-                error(
-                    &path("title"),
-                    format!(
-                        "item No. {} has a title of {len} characters; at most {MAX_ITEM_TITLE} fit the item column (put details in the content)",
-                        i.no
-                    ),
-                );
-            }
-            if i.content.trim().is_empty() {
-                error(
-                    &path("content"),
-                    format!("item No. {} has empty content", i.no),
-                );
-            }
-        }
-    }
+
+    super::table::check(doc, pos, &mut out, &mut warnings);
     check_revisions(doc, pos, &mut out);
     check_header_labels(doc, fonts, pos, &mut out);
     let mut fields = text_fields(doc);
@@ -262,11 +202,7 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions, draft: bool) -> V
     out
 }
 
-/// Titles longer than this cannot be laid out sensibly in their column (a title
-/// that fills more than a page would have nowhere to go).
-pub const MAX_ITEM_TITLE: usize = 200;
-/// The same for category labels.
-pub const MAX_CATEGORY_TITLE: usize = 100;
+pub use super::table::{MAX_CATEGORY_TITLE, MAX_ITEM_TITLE};
 
 /// URLs must have a host: `https://` alone, or one broken by a space, is an error.
 fn check_urls(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
@@ -620,7 +556,7 @@ categories:
             [
                 "f.yaml:2:7: error: document.id \"Demo\" must be lower-case letters, digits and '-', starting with a letter or digit (e.g. \"kamiless\")",
                 "f.yaml:7:9: error: document.date \"2026-02-30\" is not a real date in the form YYYY-MM-DD (e.g. 2026-11-25)",
-                "f.yaml:14:13: error: item No. 1 appears more than once; numbers must be unique",
+                "f.yaml:14:13: error: item No. 1 appears more than once; numbers must be unique (or declare the no column with merge: true for sub-rows)",
                 "f.yaml:16:18: error: item No. 1 has empty content",
             ]
         );

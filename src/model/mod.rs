@@ -4,9 +4,11 @@
 //! Unknown keys are errors (`deny_unknown_fields`): a misspelt key silently ignored
 //! would drop text from a document that goes into contracts.
 
+mod columns;
 mod language;
 pub mod markup;
 
+pub use columns::{Align, Cells, Column, ColumnKey, ColumnSpec, ITEM_FIELDS, ItemNo, parse_length};
 pub use language::{Language, Locale, UnknownLanguage};
 
 use serde::Deserialize;
@@ -20,10 +22,26 @@ pub struct Document {
     pub labels: Labels,
     #[serde(default)]
     pub fonts: Option<FontPaths>,
+    /// The table's columns, when they are not the built-in four (see
+    /// [`Document::columns`]).
+    #[serde(default)]
+    pub columns: Option<Vec<ColumnSpec>>,
+    /// Items grouped under category labels (the merged left column). A flat
+    /// document gives `items:` instead.
+    #[serde(default)]
     pub categories: Vec<Category>,
+    /// The items of a flat document (no category column). [`Document::from_yaml`]
+    /// moves them into one untitled category and sets [`Document::flat`]; they stay
+    /// here only when `categories:` is given too, which the check refuses.
+    #[serde(default)]
+    pub items: Option<Vec<Item>>,
     /// Revision history, oldest first; printed as a 改訂履歴 table at the end.
     #[serde(default)]
     pub revisions: Vec<Revision>,
+    /// The document is a flat list: `categories` holds one untitled category with
+    /// its items, and the table has no category column.
+    #[serde(skip)]
+    pub flat: bool,
 }
 
 /// One entry of the revision history.
@@ -49,8 +67,11 @@ pub struct DocumentInfo {
     /// 本書における対象範囲 (optional).
     #[serde(default)]
     pub scope: Option<String>,
+    /// Required for a release build; a draft may leave it out (empty).
+    #[serde(default)]
     pub version: String,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`; required for a release build, a draft may leave it out.
+    #[serde(default)]
     pub date: String,
     /// `ja` (the default) or `en`, with an optional region (`ja-JP`).
     #[serde(default)]
@@ -61,6 +82,9 @@ pub struct DocumentInfo {
     /// Small print under the preface (content markup).
     #[serde(default)]
     pub notes: Option<String>,
+    /// Text after the table (content markup): notes to it, 以上.
+    #[serde(default)]
+    pub closing: Option<String>,
 }
 
 /// Table header labels.
@@ -100,23 +124,45 @@ pub struct Category {
     pub items: Vec<Item>,
 }
 
-/// One numbered row of the table.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+/// One numbered row of the table. Keys other than [`ITEM_FIELDS`] are values of
+/// the document's own columns (`cells`); the check refuses undeclared ones and
+/// missing numbers, titles and contents (empty here).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Item {
-    pub no: u32,
+    pub no: ItemNo,
     pub title: String,
     /// ISO/IEC 27017 clause, printed small under the title (optional).
-    #[serde(default)]
     pub control: Option<String>,
     pub content: String,
+    /// Values of the document's own columns, by column key.
+    pub cells: Cells,
 }
 
 impl Document {
     /// Parses YAML text. Syntax errors, wrong types and unknown keys come back with
     /// the line and column serde_yaml reports.
     pub fn from_yaml(text: &str) -> Result<Document, serde_yaml::Error> {
-        serde_yaml::from_str(text)
+        let mut doc: Document = serde_yaml::from_str(text)?;
+        if doc.categories.is_empty()
+            && let Some(items) = doc.items.take()
+        {
+            doc.categories.push(Category {
+                title: String::new(),
+                items,
+            });
+            doc.flat = true;
+        }
+        Ok(doc)
+    }
+
+    /// The YAML path of item `ii` of category `ci` (`categories[0].items[3]`, or
+    /// `items[3]` in a flat document), for positions of findings.
+    pub fn item_path(&self, ci: usize, ii: usize) -> String {
+        if self.flat {
+            format!("items[{ii}]")
+        } else {
+            format!("categories[{ci}].items[{ii}]")
+        }
     }
 
     /// All items in document order, with their category.
@@ -200,12 +246,37 @@ mod tests {
     }
 
     #[test]
-    fn unknown_key_is_an_error_with_position() {
-        let text = MINIMAL.replace("        content: 本文", "        contnet: 本文");
+    fn unknown_key_of_a_category_is_an_error_with_position() {
+        let text = MINIMAL.replace("    items:", "    itmes:");
         let err = Document::from_yaml(&text).unwrap_err();
-        assert!(err.to_string().contains("unknown field `contnet`"), "{err}");
+        assert!(err.to_string().contains("unknown field `itmes`"), "{err}");
         let loc = err.location().unwrap();
-        assert_eq!((loc.line(), loc.column()), (13, 9));
+        assert_eq!((loc.line(), loc.column()), (10, 5));
+    }
+
+    #[test]
+    fn other_item_keys_are_cells_for_the_check_to_judge() {
+        let text = MINIMAL.replace(
+            "        content: 本文",
+            "        contnet: 本文\n        kind: 71",
+        );
+        let d = Document::from_yaml(&text).unwrap();
+        let item = &d.categories[0].items[0];
+        assert_eq!(item.content, "");
+        assert_eq!(item.cells["contnet"], "本文");
+        assert_eq!(item.cells["kind"], "71");
+    }
+
+    #[test]
+    fn flat_documents_hold_one_untitled_category() {
+        let text = MINIMAL.replace("categories:\n  - title: 暗号\n    items:\n", "items:\n");
+        let text = text.replace("\n      ", "\n  ");
+        let d = Document::from_yaml(&text).unwrap();
+        assert!(d.flat, "{text}");
+        assert_eq!(d.categories.len(), 1);
+        assert_eq!(d.categories[0].title, "");
+        assert_eq!(d.item_path(0, 0), "items[0]");
+        assert_eq!(d.columns().len(), 3);
     }
 
     #[test]

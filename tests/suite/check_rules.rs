@@ -23,15 +23,15 @@ fn cases() -> Vec<(&'static str, String, i32, &'static str)> {
         ),
         (
             "wrong_type",
-            r("- no: 1", "- no: abc"),
+            r("- no: 1", "- no: [1]"),
             1,
-            "wrong_type.yaml:11:13: error: categories[0].items[0].no: invalid type: string \"abc\", expected u32",
+            "wrong_type.yaml:11:13: error: categories[0].items[0].no: invalid type: sequence, expected a whole number (12) or an identifier in quotes (\"8.6\")",
         ),
         (
             "unknown_key",
             r("content: 本文", "contnet: 本文"),
             1,
-            "unknown_key.yaml:13:9: error: categories[0].items[0]: unknown field `contnet`, expected one of `no`, `title`, `control`, `content`; did you mean `content`?",
+            "unknown_key.yaml:13:9: error: item No. 1: unknown field `contnet`, expected one of `no`, `title`, `control`, `content`; did you mean `content`?",
         ),
         (
             "missing_field",
@@ -67,7 +67,7 @@ fn cases() -> Vec<(&'static str, String, i32, &'static str)> {
             "duplicate_no",
             two.replace("- no: 2", "- no: 1"),
             1,
-            "duplicate_no.yaml:14:13: error: item No. 1 appears more than once; numbers must be unique",
+            "duplicate_no.yaml:14:13: error: item No. 1 appears more than once; numbers must be unique (or declare the no column with merge: true for sub-rows)",
         ),
         (
             "decreasing_no",
