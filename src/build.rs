@@ -60,7 +60,22 @@ impl Clock {
 
 /// Lays out a checked document and writes the PDF.
 pub fn build_pdf(input: &Checked, opts: &BuildOptions) -> Result<Built, Error> {
-    let doc = &input.document;
+    // A draft without a date of its own is dated the day it is built
+    // (SOURCE_DATE_EPOCH when set, for reproducible drafts).
+    let dated;
+    let doc = if opts.draft && input.document.document.date.trim().is_empty() {
+        let epoch = opts.source_date_epoch.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+        let mut d = input.document.clone();
+        d.document.date = Date::from_days(epoch.div_euclid(86_400)).to_iso();
+        dated = d;
+        &dated
+    } else {
+        &input.document
+    };
     let fonts = &input.fonts;
     let clock = Clock::start();
     let style = Style::a4(opts.orientation);

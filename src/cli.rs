@@ -234,7 +234,12 @@ fn output_path(input: &Checked, output: Option<&Path>, draft: bool) -> PathBuf {
     let doc = &input.document.document;
     output.map(Path::to_path_buf).unwrap_or_else(|| {
         let draft = if draft { "-draft" } else { "" };
-        PathBuf::from("output").join(format!("{}-{}{draft}.pdf", doc.id, doc.version))
+        // A draft may have no version yet: output/<id>-draft.pdf.
+        let version = match doc.version.trim() {
+            "" => String::new(),
+            v => format!("-{v}"),
+        };
+        PathBuf::from("output").join(format!("{}{version}{draft}.pdf", doc.id))
     })
 }
 

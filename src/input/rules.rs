@@ -8,7 +8,7 @@ use yaml_rust2::scanner::TScalarStyle;
 
 use super::positions::Positions;
 use crate::error::Diagnostic;
-use crate::model::{Date, Document, is_valid_id};
+use crate::model::{ColumnKey, Date, Document, is_valid_id};
 use crate::text::font::FontSet;
 
 /// A printed text field of the document.
@@ -269,28 +269,48 @@ fn check_header_labels(
     pos: &Positions,
     out: &mut Vec<Diagnostic>,
 ) {
-    let l = &doc.labels;
-    for (column, (key, text)) in [
-        ("category", &l.category),
-        ("no", &l.no),
-        ("item", &l.item),
-        ("content", &l.content),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        // A character the fonts lack is reported by the coverage rule.
-        if let Ok(Some((room, need))) = crate::layout::table::header_label_room(fonts, text, column)
-        {
-            out.push(Diagnostic::error(
-                pos.get(&format!("labels.{key}")),
-                format!(
-                    "labels.{key}: the header label {text:?} needs {:.1} pt even at 80 % of its size, \
-                     but its column holds {:.1} pt; shorten it",
-                    need.0, room.0
-                ),
-            ));
+    let problems = match crate::layout::columns::header_problems(doc, fonts) {
+        Ok(p) => p,
+        Err(crate::layout::LayoutError::Columns { message }) => {
+            out.push(Diagnostic::error(pos.get("columns"), message));
+            return;
         }
+        // A character the fonts lack is reported by the coverage rule.
+        Err(_) => return,
+    };
+    let columns = doc.columns();
+    for p in problems {
+        let Some(column) = columns.get(p.column) else {
+            continue;
+        };
+        let labels_key = match column.key {
+            ColumnKey::Category => Some("category"),
+            ColumnKey::No => Some("no"),
+            ColumnKey::Title => Some("item"),
+            ColumnKey::Content => Some("content"),
+            ColumnKey::Own(_) => None,
+        };
+        let declared = doc
+            .columns
+            .as_ref()
+            .and_then(|specs| specs.iter().position(|s| s.key == column.key.name()))
+            .filter(|&i| doc.columns.as_ref().is_some_and(|s| s[i].label.is_some()));
+        let (path, name) = match (declared, labels_key) {
+            (Some(i), _) => (format!("columns[{i}].label"), format!("columns[{i}].label")),
+            (None, Some(k)) => (format!("labels.{k}"), format!("labels.{k}")),
+            (None, None) => (
+                format!("columns[{}].key", p.column),
+                format!("column {:?}", column.key.name()),
+            ),
+        };
+        out.push(Diagnostic::error(
+            pos.get(&path),
+            format!(
+                "{name}: the header label {:?} needs {:.1} pt even at 80 % of its size, \
+                 but its column holds {:.1} pt; shorten it",
+                column.label, p.need.0, p.room.0
+            ),
+        ));
     }
 }
 

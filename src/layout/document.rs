@@ -52,7 +52,7 @@ pub fn layout_document(
 
     // Date and version, then the issuer, right-aligned; the title and the service centred.
     let date = Date::parse(&info.date).map_or_else(|| info.date.clone(), |d| phrases.date(&d));
-    let dated = format!("{date}　{}", phrases.version(&info.version));
+    let dated = format!("{date}　{}", version_text(info, phrases));
     let body = spec(style.body_size, FontStyle::Regular, Color::BLACK);
     let mut top_right = set(&dated, &body, "date")?;
     top_right.extend(set(
@@ -102,25 +102,35 @@ pub fn layout_document(
     flow.y += Pt(10.0);
 
     let anchors = table::layout_table(&mut flow, doc, fonts, style)?;
-    let mut bookmarks = Vec::new();
+    let item_mark = |item: &crate::model::Item, at| Bookmark {
+        title: format!("No. {} {}", item.no, item.title),
+        at,
+        children: Vec::new(),
+    };
     let mut rows = doc.items().zip(anchors);
-    for category in &doc.categories {
-        let children: Vec<Bookmark> = rows
-            .by_ref()
-            .take(category.items.len())
-            .map(|((_, item), at)| Bookmark {
-                title: format!("No. {} {}", item.no, item.title),
-                at,
-                children: Vec::new(),
-            })
-            .collect();
-        if let Some(first) = children.first() {
-            bookmarks.push(Bookmark {
-                title: category.title.clone(),
-                at: first.at,
-                children,
-            });
+    let mut bookmarks: Vec<Bookmark> = Vec::new();
+    if doc.flat {
+        // A flat list has no category level: its items are the outline.
+        bookmarks.extend(rows.map(|((_, item), at)| item_mark(item, at)));
+    } else {
+        for category in &doc.categories {
+            let children: Vec<Bookmark> = rows
+                .by_ref()
+                .take(category.items.len())
+                .map(|((_, item), at)| item_mark(item, at))
+                .collect();
+            if let Some(first) = children.first() {
+                bookmarks.push(Bookmark {
+                    title: category.title.clone(),
+                    at: first.at,
+                    children,
+                });
+            }
         }
+    }
+    if let Some(closing) = &info.closing {
+        flow.y += Pt(8.0);
+        flow.flow_lines(&set(closing, &justified(body), "closing")?, x);
     }
     if let Some(at) = revisions::layout_revisions(&mut flow, doc, fonts, style, phrases)? {
         bookmarks.push(Bookmark {
@@ -136,6 +146,15 @@ pub fn layout_document(
         bookmarks,
         style: fitted.clone(),
     })
+}
+
+/// 第1.0版, or ドラフト for a draft without a version of its own.
+fn version_text(info: &crate::model::DocumentInfo, phrases: &Phrases) -> String {
+    if info.version.trim().is_empty() {
+        phrases.draft.to_string()
+    } else {
+        phrases.version(&info.version)
+    }
 }
 
 /// Stamps `text` large, light and diagonal across every page, under the content.
@@ -212,7 +231,7 @@ fn add_footers(
         "{}　{}　{}",
         info.service,
         info.title,
-        phrases.version(&info.version)
+        version_text(info, phrases)
     );
     // Normally one line; a very long title wraps into the bottom margin rather
     // than being cut.

@@ -7,6 +7,7 @@
 
 pub mod align;
 pub mod block;
+pub mod columns;
 pub mod document;
 pub mod flow;
 pub mod grid;
@@ -179,6 +180,8 @@ impl Page {
 pub enum LayoutError {
     /// A character none of the fonts can draw; `place` says where it occurs.
     MissingGlyph { ch: char, place: String },
+    /// The columns do not fit the page (too many, or fixed widths too wide).
+    Columns { message: String },
 }
 
 impl LayoutError {
@@ -206,6 +209,7 @@ impl std::fmt::Display for LayoutError {
                  the input check should have caught this, please report it",
                 *ch as u32
             ),
+            LayoutError::Columns { message } => f.write_str(message),
         }
     }
 }

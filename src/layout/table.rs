@@ -1,11 +1,14 @@
 //! The disclosure table and its pagination.
 //!
-//! Columns: category | No. | item | content. The category cell is merged over all
-//! rows of its category on a page and repeats on the next page when the category
-//! continues. A row taller than the room left splits between two content lines,
-//! keeping at least [`Style::min_split_lines`] lines on each side; its continuation
-//! repeats the No. and the title marked as continued. Every page the table runs on
-//! starts with the shaded header row.
+//! Columns: category | No. | item | content by default, or those `columns:`
+//! declares (see [`super::columns`]). A merged column (the category, or an own
+//! column with `merge: true`) shows one cell over each run of equal values on a
+//! page and repeats it on the next page when the run continues; a run also ends
+//! where a merged column to its left starts a new one. A row taller than the
+//! room left splits between two content lines, keeping at least
+//! [`Style::min_split_lines`] lines on each side; its continuation repeats the
+//! No. and the title marked as continued. Every page the table runs on starts
+//! with the shaded header row.
 //!
 //! All work is linear in the number of lines: line heights are prefix-summed once
 //! per row, so finding a split point never re-measures text.
@@ -15,23 +18,25 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::align::align_center;
+use super::align::{align_center, align_right};
 use super::block::{
     self, BlockLine, TextSpec, layout_balanced, layout_text, move_lines, place_lines,
 };
+use super::columns::{ColumnPlan, HEADER_MIN_SCALE, label_width, plan_columns};
 use super::flow::Flow;
 use super::style::Style;
 use super::{Anchor, LayoutError, grid};
-use crate::model::{Document, Item};
+use crate::model::{Align, Category, ColumnKey, Document, Item};
 use crate::text::font::FontSet;
 use crate::units::Pt;
 
+pub use super::columns::fit_columns;
+
 /// An item's cells, set once.
 struct Row {
-    category: usize,
-    no: Vec<BlockLine>,
-    /// Title and control lines of the first part.
-    title: Vec<BlockLine>,
+    /// The cells of the columns that are neither merged nor content, by column
+    /// index (empty for the others), as set for the row's first part.
+    cells: Vec<Vec<BlockLine>>,
     /// The title of later parts: the title's lines exactly as first broken, then
     /// the continued mark (（続き）) on a line of its own, smaller and muted.
     continued_title: Vec<BlockLine>,
@@ -46,15 +51,21 @@ struct Row {
     /// `top[i]`: height of lines `0..i` with their gaps (so line `i`'s own gap is not
     /// in it); `top[n]` is the total height.
     top: Vec<Pt>,
+    /// Height of the fixed cells of the first part and of a continuation.
+    fixed_first: Pt,
+    fixed_later: Pt,
 }
 
 impl Row {
-    /// The title cell of the first part, or of a continuation.
-    fn title_lines(&self, first: bool) -> &[BlockLine] {
-        if first || self.continued_title.is_empty() {
-            &self.title
-        } else {
-            &self.continued_title
+    /// The lines of fixed column `col` in the first part, or in a continuation
+    /// (only the No. and the continued title repeat).
+    fn cell_lines<'a>(&'a self, col: usize, key: &ColumnKey, first: bool) -> &'a [BlockLine] {
+        match (first, key) {
+            (true, _) => &self.cells[col],
+            (false, ColumnKey::No) => &self.cells[col],
+            (false, ColumnKey::Title) if !self.continued_title.is_empty() => &self.continued_title,
+            (false, ColumnKey::Title) => &self.cells[col],
+            (false, _) => &[],
         }
     }
 
@@ -82,23 +93,36 @@ struct Part {
     height: Pt,
 }
 
-/// A run of parts of one category on one page: one merged category cell.
+/// A run of parts of one merged cell on one page.
 struct Segment {
-    category: usize,
+    /// The run (index into the merged column's labels).
+    run: usize,
     y: Pt,
     height: Pt,
     /// Index into the page's parts of the segment's first part.
     first_part: usize,
 }
 
+/// A merged column: its runs' labels and the run of each row.
+struct Merged {
+    /// Index of the column in the plan.
+    col: usize,
+    labels: Vec<Vec<BlockLine>>,
+    run_of_row: Vec<usize>,
+}
+
 /// Everything fixed about the table while paginating.
 struct Table {
     /// The house style with the label columns fitted to this document.
     style: Style,
+    plan: ColumnPlan,
     rows: Vec<Row>,
-    labels: Vec<Vec<BlockLine>>,
-    header: [Vec<BlockLine>; 4],
+    /// The merged columns, outermost group first (see [`merged_columns`]).
+    merged: Vec<Merged>,
+    header: Vec<Vec<BlockLine>>,
     header_height: Pt,
+    /// Index of the content column.
+    content_col: usize,
 }
 
 /// Lays out the table of `doc` from the flow's current position onwards.
@@ -133,58 +157,45 @@ const TIGHTEN_MAX_PAGES: usize = 12;
 /// slack of jlreq 4.5.3 is in the space between paragraphs, not the line pitch.
 const GAP_SCALES: [f32; 2] = [0.75, 0.5];
 
+/// Moves `lines` set in `width` to the column's alignment.
+fn align(lines: &mut [BlockLine], how: Align, width: Pt) {
+    match how {
+        Align::Left => {}
+        Align::Center => align_center(lines, width),
+        Align::Right => align_right(lines, width),
+    }
+}
+
 impl Table {
     fn prepare(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Table, LayoutError> {
         let phrases = crate::locale::phrases(&doc.document.language);
         let (body, bold) = TextSpec::cells(style);
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
+        let plan = plan_columns(doc, fonts, style)?;
 
-        let labels = doc
-            .categories
-            .iter()
-            .map(|c| {
-                let mut lines =
-                    layout_balanced(fonts, &c.title, inner(style.category_width), &bold).map_err(
-                        LayoutError::missing_at(|| format!("the category title {:?}", c.title)),
-                    )?;
-                align_center(&mut lines, inner(style.category_width));
-                Ok(lines)
-            })
-            .collect::<Result<Vec<_>, LayoutError>>()?;
-
-        let l = &doc.labels;
-        let header_cells = [
-            (&l.category, style.category_width),
-            (&l.no, style.no_width),
-            (&l.item, style.item_width),
-            (&l.content, style.content_width()),
-        ];
-        let mut header: [Vec<BlockLine>; 4] = Default::default();
-        for (slot, (text, width)) in header.iter_mut().zip(header_cells) {
+        let mut header = Vec::with_capacity(plan.columns.len());
+        for c in &plan.columns {
+            let text = &c.label;
             let missing = || LayoutError::missing(format!("the table label {text:?}"));
             // A header label never wraps: one too wide is set smaller, down to
             // HEADER_MIN_SCALE of its size (`check` refuses one wider still).
             let natural = label_width(fonts, text, &bold).map_err(missing())?;
-            let spec = if natural > inner(width) {
-                let scale = (inner(width).0 / natural.0).max(HEADER_MIN_SCALE);
+            let spec = if natural > inner(c.width) {
+                let scale = (inner(c.width).0 / natural.0).max(HEADER_MIN_SCALE);
                 let size = Pt((bold.size.0 * scale * 100.0).floor() / 100.0);
                 TextSpec { size, ..bold }
             } else {
                 bold
             };
-            let mut lines = layout_text(fonts, text, inner(width), &spec).map_err(missing())?;
-            align_center(&mut lines, inner(width));
-            *slot = lines;
+            let mut lines = layout_text(fonts, text, inner(c.width), &spec).map_err(missing())?;
+            align_center(&mut lines, inner(c.width));
+            header.push(lines);
         }
         let header_height = grid::row_height(&header, style);
 
         // Rows are independent until pagination: set them on all cores.
-        let items: Vec<(usize, &Item)> = doc
-            .categories
-            .iter()
-            .enumerate()
-            .flat_map(|(ci, c)| c.items.iter().map(move |i| (ci, i)))
-            .collect();
+        let items: Vec<(&Category, &Item)> = doc.items().collect();
+        let merged = merged_columns(doc, &plan, &items, fonts, style)?;
         // The continued mark, set once for all rows.
         let mark_spec = TextSpec {
             size: style.control_size,
@@ -192,10 +203,13 @@ impl Table {
             color: style.muted,
             ..body.phrased()
         };
+        let title_width = plan
+            .index(&ColumnKey::Title)
+            .map_or(style.item_width, |i| plan.columns[i].width);
         let mut continued_mark = layout_text(
             fonts,
             phrases.continued.trim(),
-            inner(style.item_width),
+            inner(title_width),
             &mark_spec,
         )
         .map_err(LayoutError::missing(format!(
@@ -208,14 +222,21 @@ impl Table {
         let rows = items
             .par_iter()
             .with_min_len(16)
-            .map(|(ci, item)| Row::prepare(item, *ci, fonts, style, &body, &continued_mark))
+            .map(|(category, item)| {
+                Row::prepare(item, category, &plan, fonts, style, &body, &continued_mark)
+            })
             .collect::<Result<Vec<Row>, LayoutError>>()?;
+        let content_col = plan
+            .index(&ColumnKey::Content)
+            .unwrap_or(plan.columns.len() - 1);
         Ok(Table {
             style: style.clone(),
+            plan,
             rows,
-            labels,
+            merged,
             header,
             header_height,
+            content_col,
         })
     }
 
@@ -257,6 +278,14 @@ impl Table {
         }
     }
 
+    /// The first merged column (index into `merged`) whose run changes at row
+    /// `r`: that one and every merged column after it start a new cell there.
+    fn first_new_run(&self, r: usize) -> Option<usize> {
+        self.merged
+            .iter()
+            .position(|m| r == 0 || m.run_of_row[r] != m.run_of_row[r - 1])
+    }
+
     /// Places all rows, page by page, drawing them if `draw`.
     fn paginate(&self, flow: &mut Flow, draw: bool) -> Paginated {
         let mut anchors = Vec::with_capacity(self.rows.len());
@@ -265,9 +294,9 @@ impl Table {
         let first_page = flow.pages.len();
         let mut page = PageState::start(flow, self, draw);
         for (r, row) in self.rows.iter().enumerate() {
-            if page.segments.last().map(|g| g.category) != Some(row.category) {
-                page.close_segment(self);
-                page.open_segment(row.category);
+            if let Some(m) = self.first_new_run(r) {
+                page.close_segments(self, m);
+                page.open_segments(self, r, m);
             }
             let mut lines = 0..row.content_lines();
             let mut first = true;
@@ -280,16 +309,15 @@ impl Table {
                         y: page.y,
                     });
                 }
-                let title_h = block::height(row.title_lines(first));
-                let fixed_h = title_h.max(block::height(&row.no));
+                let fixed_h = if first {
+                    row.fixed_first
+                } else {
+                    row.fixed_later
+                };
                 let need = |r: &Range<usize>| pad2 + fixed_h.max(row.content_height(r));
                 let room = page.bottom - page.y;
-                // A category cell that starts here must have room for its label.
-                let label_room = if page.segment_is_empty() {
-                    self.label_need(row.category)
-                } else {
-                    Pt::ZERO
-                };
+                // A merged cell that starts here must have room for its label.
+                let label_room = page.label_room(self);
                 if need(&lines) <= room && label_room <= room {
                     page.place(r, first, lines.clone(), need(&lines));
                     break;
@@ -337,7 +365,7 @@ impl Table {
                     lines = k..lines.end;
                     first = false;
                 }
-                page = page.next(flow, self, row.category);
+                page = page.next(flow, self, r);
             }
         }
         let last_fill = (page.y - page.top).0 / (page.bottom - page.top).0.max(1.0);
@@ -349,93 +377,111 @@ impl Table {
         }
     }
 
-    /// The smallest height of a category cell that holds its label.
-    fn label_need(&self, category: usize) -> Pt {
-        grid::row_height(std::slice::from_ref(&self.labels[category]), &self.style)
+    /// The smallest height of merged cell `run` of merged column `m` that holds
+    /// its label.
+    fn label_need(&self, m: usize, run: usize) -> Pt {
+        grid::row_height(
+            std::slice::from_ref(&self.merged[m].labels[run]),
+            &self.style,
+        )
     }
 }
 
-/// The smallest a header label is set to fit its column, as a share of its size.
-pub const HEADER_MIN_SCALE: f32 = 0.8;
-
-/// Width of `text` set on one line in `spec`.
-fn label_width(
+/// The merged columns of the plan with their runs: a run ends where the value
+/// changes or a merged column to the left starts a new run (the category's runs
+/// are its categories, even two of the same title).
+fn merged_columns(
+    doc: &Document,
+    plan: &ColumnPlan,
+    items: &[(&Category, &Item)],
     fonts: &FontSet,
-    text: &str,
-    spec: &TextSpec,
-) -> Result<Pt, crate::text::font::MissingGlyph> {
-    let lines = layout_text(fonts, text, Pt(f32::MAX / 4.0), spec)?;
-    Ok(lines
-        .iter()
-        .map(|l| l.runs.iter().map(|r| r.width).sum::<Pt>())
-        .fold(Pt::ZERO, Pt::max))
-}
-
-/// Whether the header label `text` fits column `column` (0 category, 1 No.,
-/// 2 item, 3 content) of any page size at [`HEADER_MIN_SCALE`] of its size; if
-/// not, the room it has there and the width it needs. For `check`.
-pub fn header_label_room(
-    fonts: &FontSet,
-    text: &str,
-    column: usize,
-) -> Result<Option<(Pt, Pt)>, crate::text::font::MissingGlyph> {
-    let mut worst = None;
-    for orientation in [super::Orientation::Landscape, super::Orientation::Portrait] {
-        let style = Style::a4(orientation);
-        let widths = [
-            style.category_width,
-            style.no_width,
-            style.item_width,
-            style.content_width(),
-        ];
-        let room = widths[column.min(3)] - style.cell_pad_x * 2.0;
-        let (_, bold) = TextSpec::cells(&style);
-        let need = label_width(fonts, text, &bold)? * HEADER_MIN_SCALE;
-        if need > room && worst.is_none_or(|(r, _)| room < r) {
-            worst = Some((room, need));
-        }
-    }
-    Ok(worst)
-}
-
-/// The house style with the category and item columns widened, within their
-/// limits, until the widest phrase of any category label or item title fits on
-/// a line: a label then breaks only between phrases (情報セキュリティの / ための組織).
-pub fn fit_columns(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Style, LayoutError> {
+    style: &Style,
+) -> Result<Vec<Merged>, LayoutError> {
     let (body, bold) = TextSpec::cells(style);
-    let inner = |w: Pt| w - style.cell_pad_x * 2.0 - Pt(0.5);
-    let widest = |texts: Vec<&String>, spec: &TextSpec, max: Pt| {
-        texts.into_iter().try_fold(Pt::ZERO, |w, t| {
-            block::widest_phrase(fonts, t, spec, inner(max))
-                .map(|p| w.max(p))
-                .map_err(LayoutError::missing_at(|| {
-                    format!("the label or title {t:?}")
-                }))
-        })
+    let inner = |w: Pt| w - style.cell_pad_x * 2.0;
+    // The category of each row, by index.
+    let category_of: Vec<usize> = doc
+        .categories
+        .iter()
+        .enumerate()
+        .flat_map(|(ci, c)| std::iter::repeat_n(ci, c.items.len()))
+        .collect();
+    let mut out: Vec<Merged> = Vec::new();
+    // Outer groups first: the category, then the own merged columns in column
+    // order, then No. (rows that share a number are the finest group: 種別 spans
+    // several numbers even when its column stands right of No.).
+    let rank = |key: &ColumnKey| match key {
+        ColumnKey::Category => 0,
+        ColumnKey::No => 2,
+        _ => 1,
     };
-    let category = widest(
-        doc.categories.iter().map(|c| &c.title).collect(),
-        &bold,
-        style.category_max,
-    )?;
-    let item = widest(
-        doc.items().map(|(_, i)| &i.title).collect(),
-        &body,
-        style.item_max,
-    )?;
-    // Half a point of play: the balancing search works to 1/128 of the cell.
-    let fit =
-        |need: Pt, min: Pt, max: Pt| (need + style.cell_pad_x * 2.0 + Pt(0.5)).max(min).min(max);
-    let mut fitted = style.clone();
-    fitted.category_width = fit(category, style.category_width, style.category_max);
-    fitted.item_width = fit(item, style.item_width, style.item_max);
-    Ok(fitted)
+    let mut order: Vec<(usize, &super::columns::PlacedColumn)> = plan
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.merge)
+        .collect();
+    order.sort_by_key(|(col, c)| (rank(&c.key), *col));
+    for (col, c) in order {
+        let value = |r: usize| -> String {
+            let (category, item) = items[r];
+            match &c.key {
+                ColumnKey::Category => String::new(),
+                ColumnKey::No => item.no.to_string(),
+                key => item.cell(key, category).unwrap_or_default().to_string(),
+            }
+        };
+        let mut labels = Vec::new();
+        let mut run_of_row = Vec::with_capacity(items.len());
+        for r in 0..items.len() {
+            let outer_breaks = out
+                .iter()
+                .any(|m| r > 0 && m.run_of_row[r] != m.run_of_row[r - 1]);
+            let changes = r == 0
+                || outer_breaks
+                || match c.key {
+                    ColumnKey::Category => category_of[r] != category_of[r - 1],
+                    _ => value(r) != value(r - 1),
+                };
+            if changes {
+                let (category, item) = items[r];
+                let text = match &c.key {
+                    ColumnKey::Category => category.title.clone(),
+                    _ => value(r),
+                };
+                let place = || match &c.key {
+                    ColumnKey::Category => format!("the category title {:?}", category.title),
+                    key => format!("item No. {} ({})", item.no, key.name()),
+                };
+                // The category label is bold and centred; other merged cells are
+                // set like their column's text.
+                let (spec, how) = match c.key {
+                    ColumnKey::Category => (&bold, Align::Center),
+                    ColumnKey::No => (&body, Align::Center),
+                    _ => (&body, c.align),
+                };
+                let spec = spec.phrased();
+                let mut lines = layout_balanced(fonts, &text, inner(c.width), &spec)
+                    .map_err(LayoutError::missing_at(place))?;
+                align(&mut lines, how, inner(c.width));
+                labels.push(lines);
+            }
+            run_of_row.push(labels.len() - 1);
+        }
+        out.push(Merged {
+            col,
+            labels,
+            run_of_row,
+        });
+    }
+    Ok(out)
 }
 
 impl Row {
     fn prepare(
         item: &Item,
-        category: usize,
+        category: &Category,
+        plan: &ColumnPlan,
         fonts: &FontSet,
         style: &Style,
         body: &TextSpec,
@@ -447,63 +493,119 @@ impl Row {
             layout_text(fonts, text, inner(width), spec)
                 .map_err(LayoutError::missing_at(|| place(field)))
         };
-        let no_spec = body.phrased();
-        let mut no = set(&item.no.to_string(), style.no_width, &no_spec, "no")?;
-        // A number too wide for the column is set across the cell padding too (three
-        // digits), and smaller if that is not enough (four and more), rather than
-        // broken between its digits.
-        if no.len() > 1 {
-            let width: Pt = no.iter().flat_map(|l| &l.runs).map(|r| r.width).sum();
-            let room = style.no_width - style.cell_pad_x;
-            // Never larger than the body text: three digits fit with the padding.
-            let size = Pt((body.size.0 * room.0 / width.0 * 10.0).floor() / 10.0).min(body.size);
-            let small = TextSpec { size, ..no_spec };
-            no = layout_text(fonts, &item.no.to_string(), room, &small)
-                .map_err(LayoutError::missing_at(|| place("no")))?;
-        }
-        align_center(&mut no, inner(style.no_width));
-        // Titles are short: even lines read better than a lone last character.
-        let title_spec = body.phrased();
-        let title_lines = |text: &str, field: &str| {
-            layout_balanced(fonts, text, inner(style.item_width), &title_spec)
-                .map_err(LayoutError::missing_at(|| place(field)))
-        };
-        let mut title = title_lines(&item.title, "title")?;
-        let title_only = title.len();
-        if let Some(control) = &item.control {
-            let small = TextSpec {
-                size: style.control_size,
-                line_height: style.control_size * 1.5,
-                color: style.muted,
-                ..*body
-            };
-            let mut lines = set(control, style.item_width, &small, "control")?;
-            if let Some(first) = lines.first_mut() {
-                first.gap_before = style.control_size * 0.3;
+        let mut cells: Vec<Vec<BlockLine>> = vec![Vec::new(); plan.columns.len()];
+        let mut content = Vec::new();
+        let mut title_only = 0;
+        for (col, c) in plan.columns.iter().enumerate() {
+            if c.merge {
+                continue;
             }
-            title.extend(lines);
+            let width = c.width;
+            cells[col] = match &c.key {
+                ColumnKey::Content => {
+                    content = set(&item.content, width, body, "content")?;
+                    Vec::new()
+                }
+                ColumnKey::No => no_cell(item, width, fonts, style, body)?,
+                ColumnKey::Title => {
+                    // Titles are short: even lines read better than a lone last
+                    // character.
+                    let title_spec = body.phrased();
+                    let mut title = layout_balanced(fonts, &item.title, inner(width), &title_spec)
+                        .map_err(LayoutError::missing_at(|| place("title")))?;
+                    title_only = title.len();
+                    if let Some(control) = &item.control {
+                        let small = TextSpec {
+                            size: style.control_size,
+                            line_height: style.control_size * 1.5,
+                            color: style.muted,
+                            ..*body
+                        };
+                        let mut lines = set(control, width, &small, "control")?;
+                        if let Some(first) = lines.first_mut() {
+                            first.gap_before = style.control_size * 0.3;
+                        }
+                        title.extend(lines);
+                    }
+                    align(&mut title, c.align, inner(width));
+                    title
+                }
+                key @ (ColumnKey::Own(_) | ColumnKey::Category) => {
+                    let text = item.cell(key, category).unwrap_or_default();
+                    // A short cell (必須, Yes) is set like a label: between phrases,
+                    // evenly; a long one as body text.
+                    let spec = if c.align == Align::Left {
+                        *body
+                    } else {
+                        body.phrased()
+                    };
+                    let mut lines = set(text, width, &spec, key.name())?;
+                    align(&mut lines, c.align, inner(width));
+                    lines
+                }
+            };
         }
-        let content = set(&item.content, style.content_width(), body, "content")?;
         let split_ok = split_points(&content, style);
+        let title_col = plan.index(&ColumnKey::Title);
         // Only a row that may split ever shows a continued title.
-        let continued_title = if content.len() > style.keep_whole_lines {
-            let mut lines = title[..title_only].to_vec();
-            lines.extend_from_slice(continued_mark);
-            lines
-        } else {
-            Vec::new()
+        let continued_title = match title_col {
+            Some(t) if content.len() > style.keep_whole_lines => {
+                let mut lines = cells[t][..title_only].to_vec();
+                lines.extend_from_slice(continued_mark);
+                lines
+            }
+            _ => Vec::new(),
         };
         let top = tops_of(&content);
-        Ok(Row {
-            category,
-            no,
-            title,
+        let mut row = Row {
+            cells,
             continued_title,
             split_ok,
             content: RefCell::new(content),
             top,
-        })
+            fixed_first: Pt::ZERO,
+            fixed_later: Pt::ZERO,
+        };
+        for (col, c) in plan.columns.iter().enumerate() {
+            if c.merge || c.key == ColumnKey::Content {
+                continue;
+            }
+            row.fixed_first = row
+                .fixed_first
+                .max(block::height(row.cell_lines(col, &c.key, true)));
+            row.fixed_later = row
+                .fixed_later
+                .max(block::height(row.cell_lines(col, &c.key, false)));
+        }
+        Ok(row)
     }
+}
+
+/// The No. cell: centred; a number too wide for the column is set across the
+/// cell padding too (three digits), and smaller if that is not enough (four and
+/// more), rather than broken between its digits.
+fn no_cell(
+    item: &Item,
+    width: Pt,
+    fonts: &FontSet,
+    style: &Style,
+    body: &TextSpec,
+) -> Result<Vec<BlockLine>, LayoutError> {
+    let inner = width - style.cell_pad_x * 2.0;
+    let text = item.no.to_string();
+    let missing = || LayoutError::missing_at(|| format!("item No. {} (no)", item.no));
+    let no_spec = body.phrased();
+    let mut no = layout_text(fonts, &text, inner, &no_spec).map_err(missing())?;
+    if no.len() > 1 {
+        let used: Pt = no.iter().flat_map(|l| &l.runs).map(|r| r.width).sum();
+        let room = width - style.cell_pad_x;
+        // Never larger than the body text: three digits fit with the padding.
+        let size = Pt((body.size.0 * room.0 / used.0 * 10.0).floor() / 10.0).min(body.size);
+        let small = TextSpec { size, ..no_spec };
+        no = layout_text(fonts, &text, room, &small).map_err(missing())?;
+    }
+    align_center(&mut no, inner);
+    Ok(no)
 }
 
 /// `top[i]`: everything above line `i`, its own gap excluded (see
@@ -582,7 +684,8 @@ struct PageState {
     y: Pt,
     bottom: Pt,
     parts: Vec<Part>,
-    segments: Vec<Segment>,
+    /// Per merged column (as in [`Table::merged`]), its cells on this page.
+    segments: Vec<Vec<Segment>>,
     /// Draw the page when it is finished (a dry run only counts pages).
     draw: bool,
 }
@@ -600,41 +703,57 @@ impl PageState {
             y: flow.y + t.header_height,
             bottom: flow.bottom(),
             parts: Vec::new(),
-            segments: Vec::new(),
+            segments: t.merged.iter().map(|_| Vec::new()).collect(),
             draw,
         }
     }
 
-    fn segment_is_empty(&self) -> bool {
-        self.segments.last().is_none_or(|g| g.height == Pt::ZERO)
+    /// The room the merged cells opened here and still empty need for their labels.
+    fn label_room(&self, t: &Table) -> Pt {
+        self.segments
+            .iter()
+            .enumerate()
+            .filter_map(|(m, segs)| segs.last().filter(|g| g.height == Pt::ZERO).map(|g| (m, g)))
+            .map(|(m, g)| t.label_need(m, g.run))
+            .fold(Pt::ZERO, Pt::max)
     }
 
-    fn open_segment(&mut self, category: usize) {
-        self.segments.push(Segment {
-            category,
-            y: self.y,
-            height: Pt::ZERO,
-            first_part: self.parts.len(),
-        });
-    }
-
-    /// Ends the current category cell, growing its last row if the label needs more
-    /// room than the rows gave it.
-    fn close_segment(&mut self, t: &Table) {
-        let Some(seg) = self.segments.last_mut() else {
-            return;
-        };
-        if seg.height == Pt::ZERO {
-            self.segments.pop();
-            return;
+    /// Opens a cell in merged columns `from..` for row `r`.
+    fn open_segments(&mut self, t: &Table, r: usize, from: usize) {
+        for m in from..t.merged.len() {
+            self.segments[m].push(Segment {
+                run: t.merged[m].run_of_row[r],
+                y: self.y,
+                height: Pt::ZERO,
+                first_part: self.parts.len(),
+            });
         }
-        let need = t.label_need(seg.category);
-        if seg.height < need {
-            let deficit = need - seg.height;
+    }
+
+    /// Ends the cells of merged columns `from..`, growing the last row if a label
+    /// needs more room than the rows gave it (the cells still open to the left
+    /// grow with it).
+    fn close_segments(&mut self, t: &Table, from: usize) {
+        let mut deficit = Pt::ZERO;
+        for m in from..t.merged.len() {
+            if let Some(seg) = self.segments[m].last_mut() {
+                if seg.height == Pt::ZERO {
+                    self.segments[m].pop();
+                    continue;
+                }
+                let need = t.label_need(m, seg.run);
+                deficit = deficit.max(need - seg.height);
+            }
+        }
+        if deficit > Pt::ZERO {
             if let Some(part) = self.parts.last_mut() {
                 part.height += deficit;
             }
-            seg.height = need;
+            for segs in &mut self.segments {
+                if let Some(seg) = segs.last_mut() {
+                    seg.height += deficit;
+                }
+            }
             self.y += deficit;
         }
     }
@@ -648,59 +767,195 @@ impl PageState {
             height,
         });
         self.y += height;
-        if let Some(seg) = self.segments.last_mut() {
-            seg.height += height;
+        for segs in &mut self.segments {
+            if let Some(seg) = segs.last_mut() {
+                seg.height += height;
+            }
         }
     }
 
-    /// Draws this page's table and continues on a new page in `category`.
-    fn next(mut self, flow: &mut Flow, t: &Table, category: usize) -> PageState {
+    /// Draws this page's table and continues on a new page, row `r` continuing.
+    fn next(mut self, flow: &mut Flow, t: &Table, r: usize) -> PageState {
         self.finish(flow, t);
         flow.new_page();
         let mut next = PageState::start(flow, t, self.draw);
-        next.open_segment(category);
+        next.open_segments(t, r, 0);
         next
     }
 
     /// Draws the table of this page into the flow's current page.
     fn finish(&mut self, flow: &mut Flow, t: &Table) {
-        self.close_segment(t);
+        self.close_segments(t, 0);
         flow.y = self.y;
         if self.parts.is_empty() || !self.draw {
             return;
         }
         let s = &t.style;
-        let e = s.column_edges();
+        let e = t.plan.edges();
         let out = flow.elements();
         let (px, py) = (s.cell_pad_x, s.cell_pad_y);
 
         grid::header_row(out, s, &e, self.top, t.header_height, &t.header);
-        let rule = |from, to, width| grid::rule(s, from, to, width);
         for part in &self.parts {
             let row = &t.rows[part.row];
-            place_lines(&row.no, e[1] + px, part.y + py, out);
-            let title = row.title_lines(part.first);
-            place_lines(title, e[2] + px, part.y + py, out);
-            let mut content = row.content.borrow_mut();
-            if let Some(lines) = content.get_mut(part.lines.clone()) {
-                move_lines(lines, e[3] + px, part.y + py, out);
+            for (col, c) in t.plan.columns.iter().enumerate() {
+                if c.merge {
+                    continue;
+                }
+                if col == t.content_col {
+                    let mut content = row.content.borrow_mut();
+                    if let Some(lines) = content.get_mut(part.lines.clone()) {
+                        move_lines(lines, e[col] + px, part.y + py, out);
+                    }
+                } else {
+                    let lines = row.cell_lines(col, &c.key, part.first);
+                    place_lines(lines, e[col] + px, part.y + py, out);
+                }
             }
         }
-        // Horizontal rules: below each row from the No. column on; the category
-        // column only where a category cell ends.
+        // Horizontal rules below each row but the last (the frame closes the
+        // table), except under a merged cell that goes on below it; neighbouring
+        // pieces are one rule.
+        let right = e[e.len() - 1];
         for (i, part) in self.parts.iter().enumerate() {
-            let bottom = part.y + part.height;
             if i + 1 == self.parts.len() {
-                continue; // the frame closes the table
+                continue;
             }
-            let ends_segment = self.segments.iter().any(|g| g.first_part == i + 1);
-            let from = if ends_segment { e[0] } else { e[1] };
-            out.push(rule((from, bottom), (e[4], bottom), s.grid_width));
+            let bottom = part.y + part.height;
+            let mut from: Option<Pt> = None;
+            for (col, &left) in e.iter().enumerate().take(t.plan.columns.len()) {
+                let goes_on = t.merged.iter().enumerate().any(|(m, merged)| {
+                    merged.col == col && !self.segments[m].iter().any(|g| g.first_part == i + 1)
+                });
+                match (goes_on, from) {
+                    (false, None) => from = Some(left),
+                    (true, Some(x)) => {
+                        out.push(grid::rule(s, (x, bottom), (left, bottom), s.grid_width));
+                        from = None;
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(x) = from {
+                out.push(grid::rule(s, (x, bottom), (right, bottom), s.grid_width));
+            }
         }
-        for seg in &self.segments {
-            let y = seg.y + (seg.height - block::height(&t.labels[seg.category])) / 2.0;
-            place_lines(&t.labels[seg.category], e[0] + px, y, out);
+        for (m, merged) in t.merged.iter().enumerate() {
+            let x = e[merged.col] + px;
+            for seg in &self.segments[m] {
+                let label = &merged.labels[seg.run];
+                let y = seg.y + (seg.height - block::height(label)) / 2.0;
+                place_lines(label, x, y, out);
+            }
         }
         grid::columns_and_frame(out, s, &e, self.top, self.y);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Document;
+
+    fn doc(yaml: &str) -> Document {
+        Document::from_yaml(yaml).unwrap()
+    }
+
+    const GUIDELINE: &str = r#"
+document: {id: g, title: 情報開示, issuer: 株式会社サンプル, service: サンプル, version: "1", date: 2026-11-25}
+columns:
+  - key: no
+    merge: true
+  - key: kind
+    label: 種別
+    merge: true
+  - key: title
+    label: サービスレベル項目例
+  - key: required
+    label: 必須/選択
+    width: 16mm
+    align: center
+  - key: content
+    label: 内容
+items:
+  - {no: 1, kind: 事業所・事業, title: 事業所名, required: 必須, content: 本社}
+  - {no: 1, kind: 事業所・事業, title: 所在地, required: 必須, content: 東京都}
+  - {no: 2, kind: 事業所・事業, title: 設立年, required: 選択, content: "2001年"}
+  - {no: 3, kind: 人材, title: 従業員数, required: 必須, content: "71名"}
+"#;
+
+    #[test]
+    fn own_columns_merge_in_runs_and_numbers_nest_inside_them() {
+        let d = doc(GUIDELINE);
+        let fonts = FontSet::bundled();
+        let style =
+            fit_columns(&d, &fonts, &Style::a4(super::super::Orientation::Landscape)).unwrap();
+        let t = Table::prepare(&d, &fonts, &style).unwrap();
+        assert_eq!(t.plan.columns.len(), 5);
+        // 種別 is the outer group (rows 0–2, then 3); No. merges rows 0–1 inside it.
+        assert_eq!(t.plan.columns[t.merged[0].col].label, "種別");
+        assert_eq!(t.merged[0].run_of_row, [0, 0, 0, 1]);
+        assert_eq!(t.merged[1].run_of_row, [0, 0, 1, 2]);
+        // The fixed width is kept, and 必須 is centred in it.
+        let req = t.plan.index(&ColumnKey::Own("required".into())).unwrap();
+        assert!((t.plan.columns[req].width.0 - 45.35).abs() < 0.1);
+        let run = &t.rows[0].cells[req][0].runs[0];
+        let inner = t.plan.columns[req].width - style.cell_pad_x * 2.0;
+        assert!(
+            (run.x + run.width / 2.0 - inner / 2.0).0.abs() < 0.5,
+            "{run:?}"
+        );
+        // Content stays the widest column.
+        let content = t.plan.columns[t.content_col].width;
+        assert!(t.plan.columns.iter().all(|c| c.width <= content));
+    }
+
+    #[test]
+    fn a_merged_own_column_repeats_its_label_on_each_page() {
+        let mut yaml = String::from(
+            "document: {id: g, title: t, issuer: i, service: s, version: \"1\", date: 2026-11-25}\ncolumns:\n  - key: kind\n    label: 種別\n    merge: true\n  - key: no\n  - key: title\n  - key: content\nitems:\n",
+        );
+        for n in 1..=60 {
+            yaml.push_str(&format!(
+                "  - {{no: {n}, kind: 長い種別, title: 項目{n}, content: \"本文の一行目\\n二行目\\n三行目\\n四行目\"}}\n"
+            ));
+        }
+        let d = doc(&yaml);
+        let fonts = FontSet::bundled();
+        let layout = super::super::layout_document(
+            &d,
+            &fonts,
+            &Style::a4(super::super::Orientation::Landscape),
+        )
+        .unwrap();
+        assert!(layout.pages.len() >= 2);
+        for (n, page) in layout.pages.iter().enumerate() {
+            let text: String = page
+                .all_runs()
+                .map(|(r, _)| r.glyphs.iter().map(|g| g.ch).collect::<String>())
+                .collect();
+            assert_eq!(
+                text.matches("長い種別").count(),
+                1,
+                "page {}: {text}",
+                n + 1
+            );
+        }
+    }
+
+    #[test]
+    fn a_flat_document_has_no_category_column() {
+        let d = doc(
+            "document: {id: f, title: t, issuer: i, service: s, version: \"1\", date: 2026-11-25}\nitems:\n  - {no: \"8.6\", title: 暗号, content: 本文}\n  - {no: \"A&A-01.1\", title: 監査, content: 本文}\n",
+        );
+        let fonts = FontSet::bundled();
+        let style =
+            fit_columns(&d, &fonts, &Style::a4(super::super::Orientation::Landscape)).unwrap();
+        let t = Table::prepare(&d, &fonts, &style).unwrap();
+        let keys: Vec<&str> = t.plan.columns.iter().map(|c| c.key.name()).collect();
+        assert_eq!(keys, ["no", "title", "content"]);
+        assert!(t.merged.is_empty());
+        // The No. column widened for the identifier: it is set on one line.
+        assert_eq!(t.rows[1].cells[0].len(), 1);
     }
 }

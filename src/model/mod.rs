@@ -210,6 +210,25 @@ impl Date {
         })
     }
 
+    /// The date `days` after 1970-01-01 (Howard Hinnant's civil_from_days).
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date { year, month, day }
+    }
+
+    /// `YYYY-MM-DD`.
+    pub fn to_iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
     /// Days since 1970-01-01 (for PDF dates and SOURCE_DATE_EPOCH comparisons).
     pub fn days_since_epoch(&self) -> i64 {
         // Howard Hinnant's days_from_civil.
@@ -288,6 +307,10 @@ mod tests {
         assert!(Date::parse("2026-1-01").is_none());
         assert!(Date::parse("２０２６-01-01").is_none());
         assert_eq!(Date::parse("1970-01-02").unwrap().days_since_epoch(), 1);
+        for iso in ["1970-01-01", "2024-02-29", "2026-12-31", "2000-03-01"] {
+            let d = Date::parse(iso).unwrap();
+            assert_eq!(Date::from_days(d.days_since_epoch()).to_iso(), iso);
+        }
     }
 
     #[test]

@@ -398,12 +398,16 @@ fn positions_are_exact_wherever_the_artifact_is() {
 
 #[test]
 fn a_header_label_too_wide_even_when_shrunk_is_refused_with_the_room_it_has() {
-    let yaml = MINIMAL.replace("categories:", "labels:\n  no: 番号（No.）\ncategories:");
+    let yaml = MINIMAL.replace(
+        "categories:",
+        "labels:\n  no: 項目の番号（通し番号）\ncategories:",
+    );
     let out = findings(&yaml);
     assert_eq!(out.len(), 1, "{out:?}");
     assert!(
-        out[0].starts_with("f.yaml:9:7: error: labels.no: the header label \"番号（No.）\" needs ")
-            && out[0].contains("but its column holds 17.0 pt; shorten it"),
+        out[0].starts_with(
+            "f.yaml:9:7: error: labels.no: the header label \"項目の番号（通し番号）\" needs "
+        ) && out[0].contains("but its column holds 61.8 pt; shorten it"),
         "{out:?}"
     );
     // 番号 fits once set a little smaller: no finding.
