@@ -205,31 +205,35 @@ fn check_items(
             }
         }
         for (ii, i) in c.items.iter().enumerate() {
-            let at = doc.item_path(ci, ii);
-            let path = |key: &str| format!("{at}.{key}");
-            let who = if i.no.is_missing() {
-                format!(
-                    "item {} of {}",
-                    ii + 1,
-                    if doc.flat {
-                        "items".to_string()
-                    } else {
-                        format!("category {:?}", c.title)
-                    }
-                )
-            } else {
-                format!("item No. {}", i.no)
+            // Paths and names are formatted only for a finding.
+            let at = || doc.item_path(ci, ii);
+            let path = |key: &str| format!("{}.{key}", at());
+            let who = || {
+                if i.no.is_missing() {
+                    format!(
+                        "item {} of {}",
+                        ii + 1,
+                        if doc.flat {
+                            "items".to_string()
+                        } else {
+                            format!("category {:?}", c.title)
+                        }
+                    )
+                } else {
+                    format!("item No. {}", i.no)
+                }
             };
             if i.no.is_missing() {
                 let no_path = path("no");
                 error(
-                    if pos.get(&no_path).is_some() {
-                        &no_path
+                    &if pos.get(&no_path).is_some() {
+                        no_path
                     } else {
-                        &at
+                        at()
                     },
                     format!(
-                        "{who} has no number; give it one (no: 12, or an identifier such as no: \"8.6\")"
+                        "{} has no number; give it one (no: 12, or an identifier such as no: \"8.6\")",
+                        who()
                     ),
                 );
             } else {
@@ -274,12 +278,12 @@ fn check_items(
                 .collect();
             let field_at = |key: &str| {
                 let p = path(key);
-                if pos.get(&p).is_some() { p } else { at.clone() }
+                if pos.get(&p).is_some() { p } else { at() }
             };
             if i.title.trim().is_empty() && !misspelt.contains(&"title") {
                 error(
                     &field_at("title"),
-                    empty_or_missing(&who, "title", pos.get(&path("title")).is_some()),
+                    empty_or_missing(&who(), "title", pos.get(&path("title")).is_some()),
                 );
             }
             let len = i.title.chars().count();
@@ -287,21 +291,22 @@ fn check_items(
                 error(
                     &path("title"),
                     format!(
-                        "{who} has a title of {len} characters; at most {MAX_ITEM_TITLE} fit the item column (put details in the content)"
+                        "{} has a title of {len} characters; at most {MAX_ITEM_TITLE} fit the item column (put details in the content)",
+                        who()
                     ),
                 );
             }
             if i.content.trim().is_empty() && !misspelt.contains(&"content") {
                 error(
                     &field_at("content"),
-                    empty_or_missing(&who, "content", pos.get(&path("content")).is_some()),
+                    empty_or_missing(&who(), "content", pos.get(&path("content")).is_some()),
                 );
             }
             for key in i.cells.keys() {
                 if !own.contains(&key.as_str()) {
                     error(
                         &format!("{}.key", path(key)),
-                        format!("{who}: {}", unknown_key(key, &own)),
+                        format!("{}: {}", who(), unknown_key(key, &own)),
                     );
                 }
             }
@@ -310,8 +315,8 @@ fn check_items(
                     && i.cells.get(key).is_none_or(|v| v.trim().is_empty())
                 {
                     warnings.push(Diagnostic::warning(
-                        pos.get(&at),
-                        format!("{who} has no value for column {key:?} ({}); the cell prints empty (declare the column optional: true if that is meant)", column.label),
+                        pos.get(&at()),
+                        format!("{} has no value for column {key:?} ({}); the cell prints empty (declare the column optional: true if that is meant)", who(), column.label),
                     ));
                 }
             }

@@ -92,8 +92,17 @@ pub fn fit_columns(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Sty
     let mut fitted = style.clone();
     fitted.category_width = fit(category, style.category_width, style.category_max);
     fitted.item_width = fit(item, style.item_width, style.item_max);
-    // The No. column holds the widest identifier (`A&A-01.1`) and its label at
-    // full size, up to NO_MAX_FACTOR of its width; whole numbers never widen it.
+    fitted.no_width = fit_no(doc, fonts, style)?;
+    Ok(fitted)
+}
+
+/// The No. column's width: it holds the widest identifier (`A&A-01.1`) and its
+/// label at full size, up to NO_MAX_FACTOR of its house width; whole numbers
+/// never widen it.
+fn fit_no(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Pt, LayoutError> {
+    let (body, bold) = TextSpec::cells(style);
+    let fit =
+        |need: Pt, min: Pt, max: Pt| (need + style.cell_pad_x * 2.0 + Pt(0.5)).max(min).min(max);
     let mut no = Pt::ZERO;
     for (_, item) in doc.items() {
         if let crate::model::ItemNo::Text(t) = &item.no {
@@ -113,8 +122,7 @@ pub fn fit_columns(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Sty
     }))?;
     let pad = style.cell_pad_x * 2.0;
     let no_max = style.no_width * NO_MAX_FACTOR;
-    fitted.no_width = fit(no, style.no_width, no_max).max((label + pad).min(no_max));
-    Ok(fitted)
+    Ok(fit(no, style.no_width, no_max).max((label + pad).min(no_max)))
 }
 
 /// Width of `text` set on one line in `spec` (its widest line if it has several).
@@ -252,7 +260,19 @@ pub struct LabelProblem {
 pub fn header_problems(doc: &Document, fonts: &FontSet) -> Result<Vec<LabelProblem>, LayoutError> {
     let mut out: Vec<LabelProblem> = Vec::new();
     for orientation in [super::Orientation::Landscape, super::Orientation::Portrait] {
-        let style = fit_columns(doc, fonts, &Style::a4(orientation))?;
+        let house = Style::a4(orientation);
+        // The built-in columns only grow when fitted, so their labels are
+        // checked against the house widths (fitting every title twice more
+        // would double the check of a long document); declared columns are
+        // planned as the build plans them.
+        let style = if doc.columns.is_none() {
+            Style {
+                no_width: fit_no(doc, fonts, &house)?,
+                ..house
+            }
+        } else {
+            fit_columns(doc, fonts, &house)?
+        };
         let plan = plan_columns(doc, fonts, &style)?;
         let (_, bold) = TextSpec::cells(&style);
         for (i, c) in plan.columns.iter().enumerate() {

@@ -135,8 +135,7 @@ impl<'de> Deserialize<'de> for Item {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
                 let mut item = Item::default();
                 let mut seen = [false; 4];
-                while let Some(key) = map.next_key::<String>()? {
-                    let slot = ITEM_FIELDS.iter().position(|f| *f == key);
+                while let Some(ItemKey(slot, key)) = map.next_key::<ItemKey>()? {
                     if let Some(k) = slot
                         && std::mem::replace(&mut seen[k], true)
                     {
@@ -159,6 +158,29 @@ impl<'de> Deserialize<'de> for Item {
             }
         }
         d.deserialize_map(V)
+    }
+}
+
+/// An item's key: the index of a built-in field (no owned copy of its name,
+/// which every item repeats), or an own column's name.
+struct ItemKey(Option<usize>, String);
+
+impl<'de> Deserialize<'de> for ItemKey {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<ItemKey, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = ItemKey;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ItemKey, E> {
+                Ok(match ITEM_FIELDS.iter().position(|f| *f == v) {
+                    Some(k) => ItemKey(Some(k), String::new()),
+                    None => ItemKey(None, v.to_string()),
+                })
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
