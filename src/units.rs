@@ -131,6 +131,14 @@ impl Div<f32> for Pt {
     }
 }
 
+/// The ratio of two lengths.
+impl Div for Pt {
+    type Output = f32;
+    fn div(self, rhs: Pt) -> f32 {
+        self.0 / rhs.0
+    }
+}
+
 impl std::iter::Sum for Pt {
     fn sum<I: Iterator<Item = Pt>>(iter: I) -> Pt {
         Pt(iter.map(|p| p.0).sum())

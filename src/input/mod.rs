@@ -14,10 +14,12 @@
 //! - `positions`: the line and column of every node and character;
 //! - `rules`: the format's rules and font coverage;
 //! - `table`: the table's rules (categories or a flat list, columns, items);
+//! - `pictures`: the pictures the text refers to, read and decoded;
 //! - `artifacts`: copy-paste artifacts and the `fix` rewrite.
 
 pub mod artifacts;
 pub mod lines;
+pub mod pictures;
 pub mod positions;
 pub mod read;
 pub mod rules;
@@ -73,7 +75,7 @@ pub fn check_text(path: &Path, text: &str, opts: &Options) -> Result<Checked, Er
     let text = read::precheck(path, text)?;
     // The second parse for positions runs beside serde's.
     let (parsed, positions) = rayon::join(|| Document::from_yaml(text), || Positions::of(text));
-    let document = parsed.map_err(|e| {
+    let mut document = parsed.map_err(|e| {
         // An indentation mistake makes the parser fail later and elsewhere, or
         // makes a key go missing: say where the mistake is instead.
         let mut found = yaml::indentation(text);
@@ -87,6 +89,13 @@ pub fn check_text(path: &Path, text: &str, opts: &Options) -> Result<Checked, Er
     })?;
     let fonts = fonts_for(&document, path, opts)?;
     let mut diagnostics = rules::check(&document, &fonts, &positions, opts.draft);
+    let (pictures, unusable) = pictures::load(
+        &document,
+        path.parent().unwrap_or(Path::new(".")),
+        &positions,
+    );
+    diagnostics.extend(unusable);
+    document.pictures = pictures;
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(invalid(diagnostics));
     }

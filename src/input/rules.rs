@@ -182,6 +182,7 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions, draft: bool) -> V
         .with_min_len(64)
         .map(|field| {
             let mut found = Vec::new();
+            check_markup(field, pos, &mut found);
             check_urls(field, pos, &mut found);
             check_whitespace(field, pos, &mut found);
             // YAML folding puts a space after every 。 at a joined line end: that
@@ -203,6 +204,28 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions, draft: bool) -> V
 }
 
 pub use super::table::{MAX_CATEGORY_TITLE, MAX_ITEM_TITLE};
+
+/// Broken markup: a link without its closing bracket or parenthesis, a table
+/// row with more cells than its header, a malformed picture line.
+fn check_markup(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {
+    if !field.text.contains(['[', '|']) {
+        return;
+    }
+    for problem in crate::model::markup::problems(field.text) {
+        // The first 40 bytes of the place (on a character boundary) find it in
+        // the source, where a long line may be written differently after that.
+        let mut end = problem.at.len().min(40);
+        while !problem.at.is_char_boundary(end) {
+            end -= 1;
+        }
+        let needle = problem.at[..end].lines().next().unwrap_or("");
+        out.push(Diagnostic::error(
+            pos.find_text_in(&field.path, needle)
+                .or_else(|| pos.get(&field.path)),
+            format!("{}: {}", field.place, problem.message),
+        ));
+    }
+}
 
 /// URLs must have a host: `https://` alone, or one broken by a space, is an error.
 fn check_urls(field: &Field, pos: &Positions, out: &mut Vec<Diagnostic>) {

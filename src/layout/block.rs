@@ -3,16 +3,44 @@
 //! The result is a list of [`BlockLine`]s positioned relative to the block's top-left
 //! corner, so that the table can split a block between any two lines.
 
+use std::sync::Arc;
+
 use super::style::Style;
 use super::{Color, Element, Rect, RunGlyph, TextRun};
-use crate::model::markup::{self, LineKind};
+use crate::model::markup::{self, Block, LineKind, MarkupLine, PictureRef, TableBlock};
+use crate::model::picture::Pictures;
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
 use crate::text::linebreak::{self, Breaking, Gap, Justified, Measure, Shaped};
 use crate::units::{MilliEm, Pt};
 
+/// How the tables and pictures of a block are drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct Objects<'a> {
+    pub grid_width: Pt,
+    pub grid_color: Color,
+    pub header_fill: Color,
+    /// The document's pictures; without them a picture line is left out (the
+    /// input gate reads every picture a document refers to).
+    pub pictures: Option<&'a Pictures>,
+    /// The tallest a picture is drawn: it is never split, so it must fit a page.
+    pub max_picture_height: Pt,
+}
+
+impl Default for Objects<'_> {
+    fn default() -> Self {
+        Objects {
+            grid_width: Pt(0.5),
+            grid_color: Color::gray(0.45),
+            header_fill: Color::gray(0.93),
+            pictures: None,
+            max_picture_height: Pt(360.0),
+        }
+    }
+}
+
 /// How a block's text is set.
 #[derive(Debug, Clone, Copy)]
-pub struct TextSpec {
+pub struct TextSpec<'a> {
     pub size: Pt,
     pub line_height: Pt,
     /// Extra space a blank line in the source adds.
@@ -28,12 +56,14 @@ pub struct TextSpec {
     pub phrases: bool,
     /// Justify (両端揃え): every line but a paragraph's last ends at the edge.
     pub justify: bool,
+    /// Tables and pictures in the text.
+    pub objects: Objects<'a>,
 }
 
-impl TextSpec {
+impl TextSpec<'_> {
     /// Body text in table cells (justified), and the bold of labels (broken
     /// between phrases).
-    pub fn cells(style: &Style) -> (TextSpec, TextSpec) {
+    pub fn cells(style: &Style) -> (TextSpec<'static>, TextSpec<'static>) {
         let body = TextSpec {
             size: style.body_size,
             line_height: style.line_height,
@@ -44,6 +74,14 @@ impl TextSpec {
             hang: style.cell_pad_x,
             phrases: false,
             justify: true,
+            objects: Objects {
+                grid_width: style.grid_width,
+                grid_color: style.grid_color,
+                header_fill: style.header_fill,
+                pictures: None,
+                max_picture_height: (style.page_height - style.margin_top - style.margin_bottom)
+                    * 0.6,
+            },
         };
         let bold = TextSpec {
             style: FontStyle::Bold,
@@ -53,7 +91,7 @@ impl TextSpec {
     }
 
     /// The same text set for a narrow cell: broken between phrases, not justified.
-    pub fn phrased(self) -> TextSpec {
+    pub fn phrased(self) -> Self {
         TextSpec {
             phrases: true,
             justify: false,
@@ -77,6 +115,36 @@ pub struct BlockLine {
     pub paragraph: u32,
     /// The line is (part of) a sub-heading, kept with what follows it.
     pub heading: bool,
+    /// Rules, fills and pictures, positioned like the runs (a row of a table in
+    /// the text, a picture).
+    pub shapes: Vec<Element>,
+    /// The header row of the table this line is a row of: drawn above the line
+    /// when a page starts with it.
+    pub repeat: Option<Arc<BlockLine>>,
+}
+
+impl BlockLine {
+    /// A line of `height` with nothing on it yet.
+    fn empty(height: Pt) -> BlockLine {
+        BlockLine {
+            gap_before: Pt::ZERO,
+            height,
+            runs: Vec::new(),
+            links: Vec::new(),
+            paragraph: 0,
+            heading: false,
+            shapes: Vec::new(),
+            repeat: None,
+        }
+    }
+
+    /// The right end of the line's last run.
+    pub fn text_width(&self) -> Pt {
+        self.runs
+            .iter()
+            .map(|r| r.x + r.width)
+            .fold(Pt::ZERO, Pt::max)
+    }
 }
 
 impl BlockLine {
@@ -84,7 +152,7 @@ impl BlockLine {
     pub fn place(&self, x: Pt, y: Pt, out: &mut Vec<Element>) {
         let runs = self.runs.iter().cloned();
         let links = self.links.iter().cloned();
-        place_parts(runs, links, x, y, out);
+        place_parts(runs, links, self.shapes.iter().cloned(), x, y, out);
     }
 
     /// Like [`place`](Self::place), but moves the runs and links out, leaving the
@@ -92,17 +160,20 @@ impl BlockLine {
     pub fn place_moving(&mut self, x: Pt, y: Pt, out: &mut Vec<Element>) {
         let runs = std::mem::take(&mut self.runs).into_iter();
         let links = std::mem::take(&mut self.links).into_iter();
-        place_parts(runs, links, x, y, out);
+        let shapes = std::mem::take(&mut self.shapes).into_iter();
+        place_parts(runs, links, shapes, x, y, out);
     }
 }
 
 fn place_parts(
     runs: impl Iterator<Item = TextRun>,
     links: impl Iterator<Item = (Rect, String)>,
+    shapes: impl Iterator<Item = Element>,
     x: Pt,
     y: Pt,
     out: &mut Vec<Element>,
 ) {
+    out.extend(shapes.map(|e| e.shifted(x, y)));
     for mut run in runs {
         run.x += x;
         run.baseline += y;
@@ -158,7 +229,7 @@ pub fn height(lines: &[BlockLine]) -> Pt {
 
 /// A markup line shaped once, to be broken at any width.
 struct ShapedLine<'t> {
-    markup: markup::MarkupLine<'t>,
+    markup: MarkupLine<'t>,
     style: FontStyle,
     shaped: Shaped,
 }
@@ -171,13 +242,13 @@ struct Broken {
     measure: Measure,
 }
 
-/// Parses the markup of `text` and shapes each line.
-fn shape_block<'t>(
+/// Shapes each markup line.
+fn shape_lines<'t>(
     fonts: &FontSet,
-    text: &'t str,
+    lines: Vec<MarkupLine<'t>>,
     spec: &TextSpec,
 ) -> Result<Vec<ShapedLine<'t>>, MissingGlyph> {
-    markup::parse(text)
+    lines
         .into_iter()
         .map(|ml| {
             let style = if ml.kind == LineKind::SubHeading {
@@ -189,7 +260,10 @@ fn shape_block<'t>(
                 urls: &ml.links,
                 phrases: spec.phrases,
             };
-            let shaped = Shaped::new(fonts.face(style), ml.text, how)?;
+            let mut shaped = Shaped::new(fonts.face(style), &ml.text, how)?;
+            if style != FontStyle::Bold && !ml.bold.is_empty() {
+                shaped.embolden(fonts.face(FontStyle::Bold), &ml.bold)?;
+            }
             Ok(ShapedLine {
                 markup: ml,
                 style,
@@ -197,6 +271,23 @@ fn shape_block<'t>(
             })
         })
         .collect()
+}
+
+/// Parses the markup of `text` and shapes its text lines (tables and pictures
+/// are left out: for labels and titles, which hold none).
+fn shape_block<'t>(
+    fonts: &FontSet,
+    text: &'t str,
+    spec: &TextSpec,
+) -> Result<Vec<ShapedLine<'t>>, MissingGlyph> {
+    let lines = markup::parse(text)
+        .into_iter()
+        .filter_map(|b| match b {
+            Block::Line(l) => Some(l),
+            _ => None,
+        })
+        .collect();
+    shape_lines(fonts, lines, spec)
 }
 
 /// Breaks every shaped line at `width`.
@@ -289,16 +380,276 @@ fn set_block(
     out
 }
 
-/// Sets `text` (content markup) into lines at most `width` wide.
+/// Sets `text` (content markup) into lines at most `width` wide: its text lines,
+/// tables (a line per row) and pictures (a line each).
 pub fn layout_text(
     fonts: &FontSet,
     text: &str,
     width: Pt,
     spec: &TextSpec,
 ) -> Result<Vec<BlockLine>, MissingGlyph> {
-    let block = shape_block(fonts, text, spec)?;
+    let mut blocks = markup::parse(text);
+    if blocks.iter().all(|b| matches!(b, Block::Line(_))) {
+        let lines = blocks
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Line(l) => Some(l),
+                _ => None,
+            })
+            .collect();
+        return set_lines(fonts, lines, width, spec);
+    }
+    let mut out: Vec<BlockLine> = Vec::new();
+    let mut text_lines = Vec::new();
+    // The blocks in order, each run of text lines set together.
+    for block in blocks.drain(..) {
+        let set = match block {
+            Block::Line(l) => {
+                text_lines.push(l);
+                continue;
+            }
+            Block::Table(t) => table_lines(fonts, &t, width, spec)?,
+            Block::Picture(p) => picture_line(&p, width, spec).into_iter().collect(),
+        };
+        if !text_lines.is_empty() {
+            let lines = set_lines(fonts, std::mem::take(&mut text_lines), width, spec)?;
+            append(&mut out, lines, spec);
+        }
+        append(&mut out, set, spec);
+    }
+    if !text_lines.is_empty() {
+        let lines = set_lines(fonts, text_lines, width, spec)?;
+        append(&mut out, lines, spec);
+    }
+    Ok(out)
+}
+
+/// Shapes, breaks and sets text lines.
+fn set_lines(
+    fonts: &FontSet,
+    lines: Vec<MarkupLine<'_>>,
+    width: Pt,
+    spec: &TextSpec,
+) -> Result<Vec<BlockLine>, MissingGlyph> {
+    let block = shape_lines(fonts, lines, spec)?;
     let broken = break_block(&block, width, spec);
     Ok(set_block(&block, &broken, spec, fonts))
+}
+
+/// Appends `set` to `out`, numbering its paragraphs after those of `out`, with
+/// a little space between a table or picture and the text beside it.
+fn append(out: &mut Vec<BlockLine>, mut set: Vec<BlockLine>, spec: &TextSpec) {
+    let (Some(last), Some(first)) = (out.last(), set.first_mut()) else {
+        out.extend(set);
+        return;
+    };
+    let next = last.paragraph + 1;
+    if !last.shapes.is_empty() || !first.shapes.is_empty() {
+        first.gap_before = first.gap_before.max(object_gap(spec));
+    }
+    for l in &mut set {
+        l.paragraph += next;
+    }
+    out.extend(set);
+}
+
+/// The space between a table or picture and the text around it.
+fn object_gap(spec: &TextSpec) -> Pt {
+    spec.line_height * 0.3
+}
+
+/// The lines of a table in the text: one per row, the header row first (bold,
+/// shaded, kept with the rows after it and repeated when a page starts inside
+/// the table). Columns are sized to their content within `width`.
+fn table_lines(
+    fonts: &FontSet,
+    t: &TableBlock<'_>,
+    width: Pt,
+    spec: &TextSpec,
+) -> Result<Vec<BlockLine>, MissingGlyph> {
+    let pad_x = spec.size * 0.4;
+    let pad_y = spec.size * 0.25;
+    let x0 = t.indent.to_pt(spec.size).min(width * 0.5);
+    let total = width - x0;
+    let body = TextSpec {
+        hang: Pt::ZERO,
+        ..*spec
+    };
+    let head = TextSpec {
+        style: FontStyle::Bold,
+        justify: false,
+        ..body
+    };
+    let spec_of = |r: usize| if r == 0 { &head } else { &body };
+    let columns = t.rows.first().map_or(0, Vec::len);
+    if columns == 0 {
+        return Ok(Vec::new());
+    }
+    // Natural (unbroken) and least (widest phrase) width of each column.
+    let mut natural = vec![Pt::ZERO; columns];
+    let mut least = vec![Pt::ZERO; columns];
+    let unbounded = Pt(f32::MAX / 4.0);
+    for (r, row) in t.rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            let sp = spec_of(r);
+            let lines = set_lines(fonts, cell_markup(text), unbounded, sp)?;
+            let w = lines
+                .iter()
+                .map(BlockLine::text_width)
+                .fold(Pt::ZERO, Pt::max);
+            natural[c] = natural[c].max(w);
+            least[c] = least[c].max(widest_phrase(fonts, text, sp, total - pad_x * 2.0)?);
+        }
+    }
+    let pads = pad_x * 2.0;
+    let least: Vec<Pt> = least.iter().map(|w| *w + pads).collect();
+    let natural: Vec<Pt> = natural
+        .iter()
+        .zip(&least)
+        .map(|(n, l)| (*n + pads).max(*l))
+        .collect();
+    let sum = |v: &[Pt]| v.iter().copied().fold(Pt::ZERO, |a, b| a + b);
+    let widths: Vec<Pt> = if sum(&natural) <= total {
+        // Everything fits unbroken: the spare width goes to the columns in
+        // proportion to their text.
+        let scale = total / sum(&natural);
+        natural.iter().map(|w| *w * scale).collect()
+    } else if sum(&least) < total {
+        // Each column gets its widest phrase, and the rest of the width in
+        // proportion to how much more its text would take.
+        let spare = total - sum(&least);
+        let wants: Vec<Pt> = natural.iter().zip(&least).map(|(n, l)| *n - *l).collect();
+        let want = sum(&wants);
+        least
+            .iter()
+            .zip(&wants)
+            .map(|(l, w)| {
+                *l + if want > Pt::ZERO {
+                    spare * (*w / want)
+                } else {
+                    Pt::ZERO
+                }
+            })
+            .collect()
+    } else {
+        let scale = total / sum(&least);
+        least.iter().map(|w| *w * scale).collect()
+    };
+    let mut edges = vec![x0];
+    for w in &widths {
+        edges.push(*edges.last().unwrap_or(&x0) + *w);
+    }
+    let right = x0 + total;
+    let objects = &spec.objects;
+    let rule = |from: (Pt, Pt), to: (Pt, Pt)| Element::Rule {
+        from,
+        to,
+        width: objects.grid_width,
+        color: objects.grid_color,
+    };
+    let mut out = Vec::with_capacity(t.rows.len());
+    let mut header: Option<Arc<BlockLine>> = None;
+    for (r, row) in t.rows.iter().enumerate() {
+        let sp = spec_of(r);
+        let mut cells = Vec::with_capacity(columns);
+        for (c, text) in row.iter().enumerate() {
+            cells.push(set_lines(fonts, cell_markup(text), widths[c] - pads, sp)?);
+        }
+        let inner = cells.iter().map(|l| height(l)).fold(Pt::ZERO, Pt::max);
+        let h = inner.max(sp.line_height) + pad_y * 2.0;
+        let mut line = BlockLine::empty(h);
+        if r == 0 {
+            line.shapes.push(Element::Fill {
+                rect: Rect {
+                    x: x0,
+                    y: Pt::ZERO,
+                    width: total,
+                    height: h,
+                },
+                color: objects.header_fill,
+            });
+            line.shapes.push(rule((x0, Pt::ZERO), (right, Pt::ZERO)));
+        }
+        line.shapes.push(rule((x0, h), (right, h)));
+        for x in &edges {
+            line.shapes.push(rule((*x, Pt::ZERO), (*x, h)));
+        }
+        let mut elements = Vec::new();
+        for (c, lines) in cells.iter().enumerate() {
+            place_lines(lines, edges[c] + pad_x, pad_y, &mut elements);
+        }
+        for e in elements {
+            match e {
+                Element::Text(run) => line.runs.push(run),
+                Element::Link { rect, uri } => line.links.push((rect, uri)),
+                other => line.shapes.push(other),
+            }
+        }
+        line.paragraph = r as u32;
+        if r == 0 {
+            line.heading = true;
+            header = Some(Arc::new(line.clone()));
+        } else {
+            line.repeat = header.clone();
+        }
+        out.push(line);
+    }
+    if let Some(first) = out.first_mut()
+        && t.gap_before
+    {
+        first.gap_before = spec.paragraph_gap;
+    }
+    Ok(out)
+}
+
+/// A table cell's text as markup lines (a cell is one line of inline markup).
+fn cell_markup<'t>(text: &'t str) -> Vec<MarkupLine<'t>> {
+    markup::parse(text)
+        .into_iter()
+        .filter_map(|b| match b {
+            Block::Line(l) => Some(l),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The line of a picture: scaled down to the text width (or to its share of
+/// it), keeping its aspect ratio, and to the tallest a picture may be.
+fn picture_line(p: &PictureRef<'_>, width: Pt, spec: &TextSpec) -> Option<BlockLine> {
+    let picture = spec.objects.pictures?.get(p.path)?;
+    if picture.width == 0 || picture.height == 0 {
+        return None;
+    }
+    let avail = width.max(Pt(1.0));
+    // A pixel is 1/96 inch (the CSS pixel) unless that is too wide.
+    let natural = Pt(picture.width as f32 * 0.75);
+    let mut w = match p.share {
+        Some(share) => avail * share,
+        None => natural.min(avail),
+    };
+    let ratio = picture.height as f32 / picture.width as f32;
+    let mut h = w * ratio;
+    let max_h = spec.objects.max_picture_height;
+    if h > max_h {
+        w = max_h / ratio;
+        h = max_h;
+    }
+    let pad = object_gap(spec);
+    let mut line = BlockLine::empty(h + pad * 2.0);
+    line.shapes.push(Element::Picture {
+        rect: Rect {
+            x: Pt::ZERO,
+            y: pad,
+            width: w,
+            height: h,
+        },
+        picture: picture.clone(),
+        alt: p.alt.to_string(),
+    });
+    if p.gap_before {
+        line.gap_before = spec.paragraph_gap;
+    }
+    Some(line)
 }
 
 /// Sets `text` in as many lines as `width` needs, but with the lines as even as
@@ -406,7 +757,7 @@ fn make_line(
     range: std::ops::Range<usize>,
     justified: &Justified,
     x0: MilliEm,
-    markup: &markup::MarkupLine<'_>,
+    markup: &MarkupLine<'_>,
     style: FontStyle,
     spec: &TextSpec,
     fonts: &FontSet,
@@ -414,8 +765,10 @@ fn make_line(
     let face = fonts.face(style);
     let em = face.ascent(spec.size) - face.descent(spec.size);
     let baseline = (spec.line_height - em) / 2.0 + face.ascent(spec.size);
-    let links = &markup.links;
-    let link_of = |i: usize| links.iter().position(|r| r.contains(&shaped.offsets[i]));
+    // What decides a run: the link it belongs to and whether it is bold.
+    let link_of = |i: usize| markup.link_at(shaped.offsets[i]);
+    let bold_at = |i: usize| shaped.bold.iter().any(|r| r.contains(&i));
+    let kind_of = |i: usize| (link_of(i), bold_at(i));
     // The whole-milli-em space before glyph `i` on this line: 和欧間 and
     // justification's adjustments, none before the line's first glyph.
     let space = |i: usize| {
@@ -438,14 +791,14 @@ fn make_line(
     let mut x = x0.0 as f32;
     let mut i = range.start;
     while i < range.end {
-        let link = link_of(i);
+        let (link, bold) = kind_of(i);
         let lead = space(i).0 as f32 + if spaced(i) { justified.spacing } else { 0.0 };
         let run_x = x + lead;
         // The run ends where the link state changes, or where its gaps stop (or
         // start) taking the even spacing.
         let mut end = i + 1;
         let mut even = None;
-        while end < range.end && link_of(end) == link {
+        while end < range.end && kind_of(end) == (link, bold) {
             let s = spaced(end);
             if *even.get_or_insert(s) != s {
                 break;
@@ -476,7 +829,7 @@ fn make_line(
                 space_before: before.0 as i16,
             });
         }
-        if let Some(l) = link {
+        if let Some(uri) = link {
             rects.push((
                 Rect {
                     x: pt(run_x),
@@ -484,14 +837,14 @@ fn make_line(
                     width: pt(run_width),
                     height: em,
                 },
-                markup.text[links[l].clone()].to_string(),
+                uri.to_string(),
             ));
         }
         runs.push(TextRun {
             x: pt(run_x),
             baseline,
             size: spec.size,
-            style,
+            style: if bold { FontStyle::Bold } else { style },
             color: if link.is_some() {
                 spec.link_color
             } else {
@@ -506,12 +859,9 @@ fn make_line(
         i = end;
     }
     BlockLine {
-        gap_before: Pt::ZERO,
-        height: spec.line_height,
         runs,
         links: rects,
-        paragraph: 0,
-        heading: false,
+        ..BlockLine::empty(spec.line_height)
     }
 }
 
@@ -519,7 +869,7 @@ fn make_line(
 mod tests {
     use super::*;
 
-    fn spec() -> TextSpec {
+    fn spec() -> TextSpec<'static> {
         TextSpec {
             size: Pt(10.0),
             line_height: Pt(15.0),
@@ -530,6 +880,7 @@ mod tests {
             hang: Pt(5.0),
             phrases: false,
             justify: false,
+            objects: Objects::default(),
         }
     }
 

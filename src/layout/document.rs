@@ -1,7 +1,7 @@
 //! The whole document: first-page heading, preface and notes, the table, footers.
 
 use super::align::{align_center, align_right};
-use super::block::{TextSpec, layout_text};
+use super::block::{Objects, TextSpec, layout_text};
 use super::flow::Flow;
 use super::style::Style;
 use super::{Bookmark, Color, Element, LayoutError, Page, revisions, table};
@@ -22,8 +22,8 @@ pub struct Layout {
 }
 
 /// Lays out `doc` into pages.
-pub fn layout_document(
-    doc: &Document,
+pub fn layout_document<'a>(
+    doc: &'a Document,
     fonts: &FontSet,
     style: &Style,
 ) -> Result<Layout, LayoutError> {
@@ -34,6 +34,11 @@ pub fn layout_document(
     let mut flow = Flow::new(style);
     let width = style.table_width();
     let x = style.margin_x;
+    // The preface and closing may hold tables and pictures, drawn like those in cells.
+    let objects = Objects {
+        pictures: Some(&doc.pictures),
+        ..TextSpec::cells(style).0.objects
+    };
     let spec = |size: Pt, font: FontStyle, color: Color| TextSpec {
         size,
         line_height: size * 1.55,
@@ -44,6 +49,7 @@ pub fn layout_document(
         hang: Pt::ZERO,
         phrases: false,
         justify: false,
+        objects,
     };
     let set = |text: &str, spec: &TextSpec, field: &str| {
         layout_text(fonts, text, width, spec)
@@ -87,7 +93,7 @@ pub fn layout_document(
     flow.y += Pt(12.0);
 
     // Running text is justified (両端揃え); the heading lines above are not.
-    let justified = |spec: TextSpec| TextSpec {
+    let justified = |spec: TextSpec<'a>| TextSpec {
         justify: true,
         ..spec
     };
@@ -175,6 +181,7 @@ pub fn add_watermark(
         hang: Pt::ZERO,
         phrases: true,
         justify: false,
+        objects: Objects::default(),
     };
     let lines = layout_text(fonts, text, Pt(f32::MAX / 4.0), &spec).map_err(
         LayoutError::missing(format!("the draft watermark {text:?}")),
@@ -224,6 +231,7 @@ fn add_footers(
         hang: Pt::ZERO,
         phrases: false,
         justify: false,
+        objects: Objects::default(),
     };
     let width = style.table_width();
     let info = &doc.document;

@@ -115,12 +115,41 @@ pub enum Element {
         rect: Rect,
         uri: String,
     },
+    /// A picture scaled into `rect`; `alt` is its alternate text.
+    Picture {
+        rect: Rect,
+        picture: std::sync::Arc<crate::model::picture::Picture>,
+        alt: String,
+    },
     /// Text turned by `angle` degrees (counter-clockwise) about its origin
     /// (`run.x`, `run.baseline`), drawn under everything else: the draft watermark.
     Stamp {
         run: TextRun,
         angle: f32,
     },
+}
+
+impl Element {
+    /// The element moved by (`dx`, `dy`).
+    pub fn shifted(mut self, dx: Pt, dy: Pt) -> Element {
+        match &mut self {
+            Element::Text(run) | Element::Stamp { run, .. } => {
+                run.x += dx;
+                run.baseline += dy;
+            }
+            Element::Rule { from, to, .. } => {
+                *from = (from.0 + dx, from.1 + dy);
+                *to = (to.0 + dx, to.1 + dy);
+            }
+            Element::Fill { rect, .. }
+            | Element::Link { rect, .. }
+            | Element::Picture { rect, .. } => {
+                rect.x += dx;
+                rect.y += dy;
+            }
+        }
+        self
+    }
 }
 
 /// A place in the document: page index (0-based) and y from the page top.

@@ -74,8 +74,19 @@ impl Row {
         if r.is_empty() {
             return Pt::ZERO;
         }
-        let gap = self.content.borrow()[r.start].gap_before;
+        let content = self.content.borrow();
+        let gap = content[r.start].gap_before;
         self.top[r.end] - self.top[r.start] - gap
+            + self.repeated(&content, r).map_or(Pt::ZERO, |h| h.height)
+    }
+
+    /// The header row of a table in the content, drawn above lines `r` when they
+    /// are a later part of the row that starts inside that table.
+    fn repeated<'c>(&self, content: &'c [BlockLine], r: &Range<usize>) -> Option<&'c BlockLine> {
+        if r.start == 0 {
+            return None;
+        }
+        content.get(r.start)?.repeat.as_deref()
     }
 
     /// Number of content lines.
@@ -170,6 +181,13 @@ impl Table {
     fn prepare(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Table, LayoutError> {
         let phrases = crate::locale::phrases(&doc.document.language);
         let (body, bold) = TextSpec::cells(style);
+        let body = TextSpec {
+            objects: super::block::Objects {
+                pictures: Some(&doc.pictures),
+                ..body.objects
+            },
+            ..body
+        };
         let inner = |w: Pt| w - style.cell_pad_x * 2.0;
         let plan = plan_columns(doc, fonts, style)?;
 
@@ -656,6 +674,9 @@ fn split_points(content: &[BlockLine], style: &Style) -> Vec<bool> {
     // A short line of its own that ends no sentence (`●取得方式`, `連絡先：`) labels
     // what follows: it stays with the next line.
     let label = |k: usize| {
+        if !content[k].shapes.is_empty() {
+            return false; // a table row or a picture
+        }
         let runs = &content[k].runs;
         let chars: usize = runs.iter().map(|r| r.glyphs.len()).sum();
         let last = runs.last().and_then(|r| r.glyphs.last()).map(|g| g.ch);
@@ -804,8 +825,13 @@ impl PageState {
                 }
                 if col == t.content_col {
                     let mut content = row.content.borrow_mut();
+                    let mut y = part.y + py;
+                    if let Some(header) = row.repeated(&content, &part.lines) {
+                        header.place(e[col] + px, y, out);
+                        y += header.height;
+                    }
                     if let Some(lines) = content.get_mut(part.lines.clone()) {
-                        move_lines(lines, e[col] + px, part.y + py, out);
+                        move_lines(lines, e[col] + px, y, out);
                     }
                 } else {
                     let lines = row.cell_lines(col, &c.key, part.first);

@@ -7,6 +7,7 @@
 mod columns;
 mod language;
 pub mod markup;
+pub mod picture;
 
 pub use columns::{Align, Cells, Column, ColumnKey, ColumnSpec, ITEM_FIELDS, ItemNo, parse_length};
 pub use language::{Language, Locale, UnknownLanguage};
@@ -42,6 +43,10 @@ pub struct Document {
     /// its items, and the table has no category column.
     #[serde(skip)]
     pub flat: bool,
+    /// The pictures the text refers to, read by the input gate (not part of the
+    /// YAML).
+    #[serde(skip)]
+    pub pictures: picture::Pictures,
 }
 
 /// One entry of the revision history.

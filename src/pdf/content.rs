@@ -7,8 +7,11 @@
 //! allocated for every number (see `bench/RESULTS.md`). Text is written as 2-byte glyph ids of our own subsets
 //! (Identity-H), so what a glyph reads as is decided by the ToUnicode map alone.
 
+use std::sync::Arc;
+
 use super::{coords, syntax};
 use crate::layout::{Color, Element, Page, TextRun};
+use crate::model::picture::Picture;
 use crate::text::font::FontStyle;
 use crate::units::Pt;
 
@@ -23,9 +26,10 @@ pub struct FontRef<'a> {
 
 /// The content stream of `page`, y flipped (layout grows downwards, PDF upwards).
 ///
-/// Drawing order: the draft stamp, fills, rules, then text, so that text is never
-/// covered and the stamp is under everything.
-pub fn page_content(page: &Page, fonts: &[FontRef<'_>]) -> Vec<u8> {
+/// Drawing order: the draft stamp, fills, pictures, rules, then text, so that
+/// text is never covered and the stamp is under everything. `pictures` are the
+/// document's pictures in the order of their resource names (`Im0`, `Im1`, …).
+pub fn page_content(page: &Page, fonts: &[FontRef<'_>], pictures: &[Arc<Picture>]) -> Vec<u8> {
     let mut w = Writer {
         out: Vec::with_capacity(16 * 1024),
         height: page.height,
@@ -47,6 +51,19 @@ pub fn page_content(page: &Page, fonts: &[FontRef<'_>]) -> Vec<u8> {
                 w.real(v);
             }
             w.op(b"re f\n");
+        }
+    }
+    for e in &page.elements {
+        if let Element::Picture { rect, picture, .. } = e
+            && let Some(n) = pictures.iter().position(|p| Arc::ptr_eq(p, picture))
+        {
+            // The unit square scaled and moved onto the rectangle.
+            let [x, y, width, height] = coords::pdf_rect(page.height, rect);
+            w.op(b"q ");
+            for v in [width, 0.0, 0.0, height, x, y] {
+                w.real(v);
+            }
+            w.op(format!("cm /Im{n} Do Q\n").as_bytes());
         }
     }
     for e in &page.elements {
@@ -252,7 +269,7 @@ mod tests {
             resource: "FR",
             gids: &gids,
         }];
-        String::from_utf8_lossy(&page_content(&page(elements), &fonts)).into_owned()
+        String::from_utf8_lossy(&page_content(&page(elements), &fonts, &[])).into_owned()
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod file;
 mod fonts;
 mod hinting;
 mod icc;
+mod pictures;
 mod shell;
 mod subset;
 mod syntax;
@@ -121,13 +122,14 @@ pub fn write(
     lap: Lap<'_>,
 ) -> Result<Vec<u8>, PdfError> {
     let uses = GlyphUse::collect(&layout.pages);
+    let pictures = pictures::collect(&layout.pages);
     let maps: Vec<Vec<u16>> = uses.iter().map(|u| subset::gid_map(&u.gids())).collect();
     // rayon::join, not a thread of our own: waiting in it lets this thread help
     // with the other side's work (a plain join would block a pool thread, and in a
     // batch build every pool thread could end up blocked).
     let (subsets, document) = rayon::join(
         || fonts::subset_all(&uses, fonts),
-        || document(layout, &uses, &maps, meta, lap),
+        || document(layout, &uses, &maps, &pictures, meta, lap),
     );
     let Assembled {
         doc: mut lo,
@@ -142,10 +144,14 @@ pub fn write(
         let id = fonts::add_font(&mut lo, fonts.face(u.style), u, sub);
         font_dict.set(fonts::resource_name(u.style), id);
     }
+    let images = (!pictures.is_empty()).then(|| pictures::add(&mut lo, &pictures));
     if let Some(Ok(resources)) = resources.map(|id| lo.get_object_mut(id))
         && let Ok(resources) = resources.as_dict_mut()
     {
         resources.set("Font", font_dict);
+        if let Some(images) = images {
+            resources.set("XObject", images);
+        }
     }
 
     let out = file::write(&lo);
@@ -164,6 +170,7 @@ fn document(
     mut layout: Layout,
     uses: &[GlyphUse],
     maps: &[Vec<u16>],
+    pictures: &[std::sync::Arc<crate::model::picture::Picture>],
     meta: &Metadata,
     lap: Lap<'_>,
 ) -> Result<Assembled, PdfError> {
@@ -179,7 +186,7 @@ fn document(
     let contents: Vec<lopdf::Stream> = layout
         .pages
         .par_iter()
-        .map(|p| deflate::stream(Dictionary::new(), content::page_content(p, &refs)))
+        .map(|p| deflate::stream(Dictionary::new(), content::page_content(p, &refs, pictures)))
         .collect();
     lap("page content");
 

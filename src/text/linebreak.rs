@@ -232,6 +232,8 @@ pub struct Shaped {
     pub gap: Vec<Gap>,
     /// How much of its left and right side a squeezed line may take from glyph `i`.
     pub squeeze: Vec<(MilliEm, MilliEm)>,
+    /// Glyph ranges set in the bold face (`**bold**` in regular text).
+    pub bold: Vec<Range<usize>>,
 }
 
 /// One output line: a range of glyphs and its width.
@@ -416,7 +418,31 @@ impl Shaped {
             cluster_start,
             gap,
             squeeze,
+            bold: Vec::new(),
         })
+    }
+
+    /// Sets the glyphs of source byte ranges `ranges` in `face` (bold runs of a
+    /// regular line): their glyph ids and advances become the face's, everything
+    /// else (breaks, 和欧間, how far punctuation may be squeezed) stays.
+    pub fn embolden(
+        &mut self,
+        face: &FontFace,
+        ranges: &[Range<usize>],
+    ) -> Result<(), MissingGlyph> {
+        for bytes in ranges {
+            let from = self.offsets.partition_point(|&o| o < bytes.start);
+            let to = self.offsets.partition_point(|&o| o < bytes.end);
+            for g in &mut self.glyphs[from..to] {
+                let (gid, advance) = face.lookup(g.ch).ok_or(MissingGlyph(g.ch))?;
+                g.gid = gid;
+                g.advance = advance;
+            }
+            if from < to {
+                self.bold.push(from..to);
+            }
+        }
+        Ok(())
     }
 
     /// Width of glyphs `range` set on one line.
