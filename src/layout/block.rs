@@ -963,4 +963,47 @@ mod tests {
         assert_eq!(runs[1].color, Color(0.0, 0.0, 1.0));
         assert!(runs[1].x < runs[2].x);
     }
+
+    #[test]
+    fn pictures_scale_down_to_the_width_or_their_share() {
+        use crate::model::picture::{Picture, PictureData};
+        let fonts = FontSet::bundled();
+        let mut pictures = Pictures::new();
+        let picture = Picture {
+            width: 800,
+            height: 400,
+            data: PictureData::Pixels {
+                samples: vec![0; 800 * 400],
+                gray: true,
+                alpha: None,
+            },
+        };
+        pictures.insert("a.png".into(), Arc::new(picture));
+        let spec = TextSpec {
+            objects: Objects {
+                pictures: Some(&pictures),
+                ..Objects::default()
+            },
+            ..spec()
+        };
+        let rect = |text: &str| {
+            let lines = layout_text(&fonts, text, Pt(300.0), &spec).unwrap();
+            lines
+                .iter()
+                .flat_map(|l| &l.shapes)
+                .find_map(|e| match e {
+                    Element::Picture { rect, alt, .. } => Some((*rect, alt.clone())),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        // 800 px at 0.75 pt is 600 pt: scaled down to the 300 pt width, aspect kept.
+        let (r, alt) = rect("前\n![図の説明](a.png)");
+        assert_eq!(
+            (r.width, r.height, alt.as_str()),
+            (Pt(300.0), Pt(150.0), "図の説明")
+        );
+        let (r, _) = rect("![図](a.png){width=50%}");
+        assert_eq!((r.width, r.height), (Pt(150.0), Pt(75.0)));
+    }
 }

@@ -301,3 +301,76 @@ fn a_custom_header_label_never_wraps() {
         );
     }
 }
+
+#[test]
+fn inline_markup_bold_runs_and_named_links() {
+    let text = yaml(
+        "  - title: 組織\n    items:\n      - no: 1\n        title: 方針\n        content: \"**重要**な点は[当社WEBサイト](https://corp.example.jp/)をご覧ください。\"\n",
+    );
+    let (pages, _) = lay_out(&text);
+    let runs: Vec<_> = pages[0].runs().collect();
+    let bold = runs
+        .iter()
+        .find(|r| r.text() == "重要")
+        .expect("a run of the bold words");
+    assert_eq!(bold.style, disclosure_pdf::text::font::FontStyle::Bold);
+    let link_run = runs
+        .iter()
+        .find(|r| r.text() == "当社WEBサイト")
+        .expect("a run of the link text");
+    let links: Vec<_> = pages[0]
+        .elements
+        .iter()
+        .filter_map(|e| match e {
+            Element::Link { rect, uri } => Some((rect, uri)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(links.len(), 1);
+    let (rect, uri) = links[0];
+    assert_eq!(uri, "https://corp.example.jp/");
+    // Over the link text only.
+    assert!((rect.x.0 - link_run.x.0).abs() < 0.01);
+    assert!((rect.width.0 - link_run.width.0).abs() < 0.01);
+}
+
+#[test]
+fn a_cell_table_splits_between_rows_with_its_header_repeated() {
+    let rows: String = (0..80)
+        .map(|i| format!("          | 用語{i:02} | 説明の文です{i:02} |\n"))
+        .collect();
+    let text = yaml(&format!(
+        "  - title: 組織\n    items:\n      - no: 1\n        title: 用語\n        content: |\n          | 用語 | 説明 |\n          |---|---|\n{rows}"
+    ));
+    let (pages, _) = lay_out(&text);
+    assert!(pages.len() >= 2);
+    for page in &pages[..2] {
+        let texts: Vec<String> = page.runs().map(|r| r.text()).collect();
+        let header = texts
+            .iter()
+            .position(|t| t == "説明")
+            .expect("the header row on every page");
+        let first_row = texts
+            .iter()
+            .position(|t| {
+                t.starts_with("用語0")
+                    || t.starts_with("用語1")
+                    || t.starts_with("用語2")
+                    || t.starts_with("用語3")
+                    || t.starts_with("用語4")
+                    || t.starts_with("用語5")
+                    || t.starts_with("用語6")
+                    || t.starts_with("用語7")
+            })
+            .unwrap();
+        assert!(header < first_row);
+    }
+    // Every row once, in order, across the pages.
+    let all: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.runs().map(|r| r.text()).collect::<Vec<_>>())
+        .filter(|t| t.starts_with("説明の文です"))
+        .collect();
+    let expected: Vec<String> = (0..80).map(|i| format!("説明の文です{i:02}")).collect();
+    assert_eq!(all, expected);
+}
