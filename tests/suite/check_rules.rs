@@ -10,6 +10,33 @@ fn cases() -> Vec<(&'static str, String, i32, &'static str)> {
     let r = |from: &str, to: &str| base.replace(from, to);
     vec![
         (
+            "unclosed_link",
+            r(
+                "content: 本文",
+                "content: \"詳細は[当社サイト(https://corp.example.jp/)\"",
+            ),
+            1,
+            "unclosed_link.yaml:13:22: error: item No. 1 (content): the \"[\" of a link is not closed; write [link text](https://…), or \\[ for a literal bracket",
+        ),
+        (
+            "too_many_cells",
+            r(
+                "content: 本文",
+                "content: |\n          | 用語 | 説明 |\n          |---|---|\n          | a | b | c |",
+            ),
+            1,
+            "too_many_cells.yaml:16:11: error: item No. 1 (content): this table row has 3 cells but the header row has 2; remove a cell, add a header, or write \\| for a literal bar",
+        ),
+        (
+            "missing_picture",
+            r(
+                "content: 本文",
+                "content: |\n          図：\n          ![構成図](images/none.png)",
+            ),
+            1,
+            "missing_picture.yaml:15:18: error: item No. 1 (content): the picture \"images/none.png\" was not found at images/none.png; a picture's path is relative to the YAML file's folder",
+        ),
+        (
             "syntax",
             "document:\n  id: demo\n  - x\n".into(),
             1,
