@@ -1,4 +1,4 @@
-//! The command line: `build`, `check` and `sample`. Thin: parses arguments, calls the
+//! The command line: `build`, `check`, `fix`, `sample` and `schema`. Thin: parses arguments, calls the
 //! library, prints results. Exit codes: 0 success, 1 input or build error, 2 usage.
 
 use std::path::{Path, PathBuf};
@@ -38,6 +38,9 @@ enum Command {
     Fix(FixArgs),
     /// Write a synthetic but realistic document of N items to stdout (for benchmarks)
     Sample(SampleArgs),
+    /// Print the JSON Schema of the YAML format (draft-07) to stdout, for editors
+    /// (yaml-language-server); the same as schema/disclosure.schema.json
+    Schema,
 }
 
 #[derive(Args)]
@@ -119,6 +122,10 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check_cmd(args),
         Command::Fix(args) => fix(args),
         Command::Sample(args) => sample(args),
+        Command::Schema => {
+            print!("{}", disclosure_pdf::model::json_schema());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -185,7 +185,7 @@ impl<'de> Deserialize<'de> for ItemKey {
 }
 
 /// One entry of `columns:` as written.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnSpec {
     /// `category`, `no`, `title`, `content`, or a key of the document's own that
@@ -199,6 +199,7 @@ pub struct ColumnSpec {
     pub merge: Option<bool>,
     /// Fixed width, rule to rule: `16mm` or `45pt`.
     #[serde(default)]
+    #[schemars(pattern(r"^\s*[0-9]+(\.[0-9]+)?\s*(mm|pt)\s*$"))]
     pub width: Option<String>,
     /// `left` (default), `center` or `right`.
     #[serde(default)]
@@ -209,7 +210,7 @@ pub struct ColumnSpec {
 }
 
 /// Horizontal alignment of a cell's lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Align {
     #[default]

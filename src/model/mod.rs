@@ -8,32 +8,48 @@ mod columns;
 mod language;
 pub mod markup;
 pub mod picture;
+mod schema;
 
 pub use columns::{Align, Cells, Column, ColumnKey, ColumnSpec, ITEM_FIELDS, ItemNo, parse_length};
 pub use language::{Language, Locale, UnknownLanguage};
+pub use schema::json_schema;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// A whole disclosure document as read from YAML.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "disclosure-pdf document",
+    extend("oneOf" = [{"required": ["categories"]}, {"required": ["items"]}])
+)]
 pub struct Document {
+    /// The document's facts: title, issuer, service, version, date, and the text
+    /// around the table.
     pub document: DocumentInfo,
+    /// Header labels of the four built-in columns (`columns:` may set them too).
     #[serde(default)]
     pub labels: Labels,
+    /// Other TrueType/OpenType fonts, relative to this file (default: the bundled
+    /// BIZ UDPGothic).
     #[serde(default)]
     pub fonts: Option<FontPaths>,
-    /// The table's columns, when they are not the built-in four (see
-    /// [`Document::columns`]).
+    /// The table's columns, left to right, when they are not the built-in four
+    /// (category, no, title, content); other keys are columns of the document's
+    /// own, whose values items give under the same key.
+    // Resolved with labels and defaults by [`Document::columns`].
     #[serde(default)]
     pub columns: Option<Vec<ColumnSpec>>,
-    /// Items grouped under category labels (the merged left column). A flat
+    /// Items grouped under category labels (the merged left column); a flat
     /// document gives `items:` instead.
     #[serde(default)]
     pub categories: Vec<Category>,
-    /// The items of a flat document (no category column). [`Document::from_yaml`]
-    /// moves them into one untitled category and sets [`Document::flat`]; they stay
-    /// here only when `categories:` is given too, which the check refuses.
+    /// The items of a flat document (no category column), instead of
+    /// `categories:`.
+    // [`Document::from_yaml`] moves them into one untitled category and sets
+    // [`Document::flat`]; they stay here only when `categories:` is given too,
+    // which the check refuses.
     #[serde(default)]
     pub items: Option<Vec<Item>>,
     /// Revision history, oldest first; printed as a 改訂履歴 table at the end.
@@ -50,24 +66,30 @@ pub struct Document {
 }
 
 /// One entry of the revision history.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Revision {
+    /// The version this entry describes (`1.1`).
     pub version: String,
     /// `YYYY-MM-DD`.
+    #[schemars(pattern(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub date: String,
     /// What changed (content markup).
     pub changes: String,
 }
 
 /// The document facts printed on the first page and in the footer.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentInfo {
-    /// `[a-z0-9][a-z0-9-]*`; names the output file.
+    /// `[a-z0-9][a-z0-9-]*`; names the output file (`<id>-<version>.pdf`).
+    #[schemars(pattern(r"^[a-z0-9][a-z0-9-]*$"))]
     pub id: String,
+    /// The document's title (情報セキュリティに関する情報開示).
     pub title: String,
+    /// Who issues the document (the vendor, 株式会社…).
     pub issuer: String,
+    /// The service the disclosure is about.
     pub service: String,
     /// 本書における対象範囲 (optional).
     #[serde(default)]
@@ -77,6 +99,7 @@ pub struct DocumentInfo {
     pub version: String,
     /// `YYYY-MM-DD`; required for a release build, a draft may leave it out.
     #[serde(default)]
+    #[schemars(pattern(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
     pub date: String,
     /// `ja` (the default) or `en`, with an optional region (`ja-JP`).
     #[serde(default)]
@@ -93,12 +116,16 @@ pub struct DocumentInfo {
 }
 
 /// Table header labels.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Labels {
+    /// The category column (default 分類).
     pub category: String,
+    /// The number column (default No.).
     pub no: String,
+    /// The item title column (default 情報開示項目).
     pub item: String,
+    /// The content column (default 内容).
     pub content: String,
 }
 
@@ -114,18 +141,22 @@ impl Default for Labels {
 }
 
 /// Other TrueType fonts to set the document in, relative to the YAML file.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FontPaths {
+    /// The font for regular text.
     pub regular: Option<std::path::PathBuf>,
+    /// The font for bold text (sub-headings, labels, `**bold**`).
     pub bold: Option<std::path::PathBuf>,
 }
 
 /// A group of items under one category label (the merged left column).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Category {
+    /// The category label, printed in the merged left column.
     pub title: String,
+    /// The category's items, in table order.
     pub items: Vec<Item>,
 }
 

@@ -158,3 +158,42 @@ fn empty_and_bare_documents_are_errors_not_panics() {
     }
     assert!(!t.path("x.pdf").exists());
 }
+
+#[test]
+fn schema_prints_the_committed_schema() {
+    let t = Scratch::new("schema");
+    let o = t.run(&["schema"]);
+    assert_code(&o, 0);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let committed = fs::read_to_string(root.join("schema/disclosure.schema.json")).unwrap();
+    assert!(
+        stdout(&o) == committed,
+        "schema/disclosure.schema.json is out of date: run `cargo run --release -- schema > schema/disclosure.schema.json`"
+    );
+}
+
+/// Every document in the repository names the schema on its first line, the
+/// modeline yaml-language-server reads, with a path that reaches the file.
+#[test]
+fn documents_start_with_the_schema_modeline() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema = fs::canonicalize(root.join("schema/disclosure.schema.json")).unwrap();
+    let mut seen = 0;
+    for dir in ["data", "examples"] {
+        for entry in fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            let text = fs::read_to_string(&path).unwrap();
+            let first = text.lines().next().unwrap_or("");
+            let target = first
+                .strip_prefix("# yaml-language-server: $schema=")
+                .unwrap_or_else(|| panic!("{}: first line is {first:?}", path.display()));
+            let resolved = fs::canonicalize(path.parent().unwrap().join(target));
+            assert_eq!(resolved.ok().as_ref(), Some(&schema), "{}", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 4, "{seen} documents");
+}
