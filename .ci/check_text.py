@@ -4,9 +4,11 @@
 Usage: check_text.py PDF EXPECTED.jsonl
 
 EXPECTED.jsonl is the output of
-    cargo run --release --example item_texts -- data/kamiless.yaml
-(a "geometry" line with the page size, margins and column edges in PDF points from
-the top-left corner, a "labels" line, and one "item" line per table row).
+    cargo run --release --example item_texts -- DOC.yaml
+(a "geometry" line with the page size, margins, column edges in PDF points from
+the top-left corner and each column's key, label and merging, a "labels" line with
+the continued mark, and one "item" line per table row with every cell's text as it
+prints).
 
 A table row can split across pages, and every page repeats the header row and has a
 footer, so the text of the whole page interleaves columns. Instead, each column is
@@ -15,16 +17,23 @@ margins (which leaves out the footer). On each page the column's text starts aft
 its header label; what comes before it (on the first page, the heading above the
 table) is dropped. Whitespace is ignored throughout: line breaks depend on layout.
 
-  * content column: the pages' text joined must equal all items' content joined;
-  * item column: each item's title (and control, if any) in order, each followed
-    by the title marked as continued once per page the row continues on.
+For every column, the pages' text joined must be every row's cell in order, every
+character of it:
+  * content: exactly the rows' contents one after another;
+  * title: each title (and control, if any), then the title marked as continued
+    once per page the row continues on;
+  * No., category and the document's own columns: each value (a merged column's
+    run of equal values once), possibly repeated where a page repeats it;
+  * after the last row, only pieces of the text printed below the table (closing
+    text, revision history) in their order.
 
-Exits 0 with a one-line summary when both hold, 1 with a message saying where the
+Exits 0 with a one-line summary when all hold, 1 with a message saying where the
 text differs otherwise. Standard library only.
 """
 
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -92,95 +101,104 @@ def column_pages(pdf, geometry, column):
     return pages
 
 
-def table_text(pages, label, column_name):
-    """Each page's column text after its header label, whitespace removed, joined.
+def header_end(lines, label):
+    """The index of the line after the column's header label, or None.
 
-    The label must be a line of its own (the header cell); on the first page the
-    heading above the table may reach into the column but is dropped with
-    everything else before the label.
+    The label is a line of its own (the header cell), or several when it wraps in
+    a narrow column: the first run of whole lines that spells it exactly.
     """
     want = squash(label)
+    for start in range(len(lines)):
+        got = ""
+        for i in range(start, len(lines)):
+            got += squash(lines[i])
+            if got == want:
+                return i + 1
+            if not want.startswith(got):
+                break
+    return None
+
+
+def table_text(pages, label, column_name):
+    """Each page's column text after its header label, whitespace removed, joined."""
     out = []
     without = []
     for n, page in enumerate(pages, 1):
         lines = page.split("\n")
-        at = next((i for i, line in enumerate(lines) if squash(line) == want), None)
+        at = header_end(lines, label)
         if at is None:
             # A page without the table (or with its header missing, in which case
             # the comparison below reports the text that is then missing).
             without.append(n)
             continue
-        out.append(squash("".join(lines[at + 1:])))
+        out.append(squash("".join(lines[at:])))
     if len(without) == len(pages):
         fail(f"the {column_name} column's header label {label!r} is on none of the {len(pages)} pages")
     return "".join(out), without
 
 
-def where(expected_spans, pos):
-    """The item whose expected text contains position `pos`."""
-    for no, start, end in expected_spans:
-        if start <= pos < end:
-            return f"in item No. {no}"
-    return "after the last item"
-
-
-def first_difference(got, want):
-    n = min(len(got), len(want))
-    for i in range(n):
-        if got[i] != want[i]:
-            return i
-    return n if len(got) != len(want) else None
-
-
-def check_contents(pdf, geometry, labels, items):
-    pages = column_pages(pdf, geometry, 3)
-    got, without = table_text(pages, labels["content"], "content")
-    spans, want_parts, pos = [], [], 0
+def expected_cells(column, items, continued):
+    """The column's expected texts in order: (row description, text, repeat), where
+    `repeat` is what may follow the text on later pages (None: nothing)."""
+    key = column["key"]
+    cells = []
     for item in items:
-        part = squash(item["content"])
-        spans.append((item["no"], pos, pos + len(part)))
-        want_parts.append(part)
-        pos += len(part)
-    want = "".join(want_parts)
-    i = first_difference(got, want)
-    if i is not None:
-        lo = max(0, i - CONTEXT)
-        fail(
-            "content column differs from the YAML (whitespace ignored) at character "
-            f"{i} of {len(want)}, {where(spans, i)}:\n"
-            f"  expected: …{want[lo:i]}⟦{want[i:i + CONTEXT]}⟧\n"
-            f"  PDF text: …{got[lo:i]}⟦{got[i:i + CONTEXT]}⟧\n"
-            f"  (PDF gives {len(got)} characters, YAML {len(want)}; pages without the table: {without or 'none'})"
-        )
-    return len(pages)
+        where = f"item No. {item['no']}"
+        if key == "content":
+            cells.append((where, squash(item["content"]), None))
+        elif key == "title":
+            title = squash(item["title"])
+            first = title + squash(item.get("control") or "")
+            cells.append((where, first, title + continued))
+        else:
+            value = item[key] if key in ("no", "category") else item["cells"].get(key, "")
+            value = squash(value)
+            if column["merge"] and cells and cells[-1][1] == value:
+                continue
+            cells.append((where, value, value))
+    return [c for c in cells if c[1]]
 
 
-def check_titles(pdf, geometry, labels, items):
-    pages = column_pages(pdf, geometry, 2)
-    got, _ = table_text(pages, labels["item"], "item")
-    continued = squash(labels["continued"])
-    rest = got
-    consumed = 0
-    continuations = 0
-    for item in items:
-        title = squash(item["title"])
-        first = title + squash(item.get("control") or "")
-        if not rest.startswith(first):
-            fail(
-                f"item column: expected the title of item No. {item['no']} at character {consumed}:\n"
-                f"  expected: {first}\n"
-                f"  PDF text: {rest[:len(first) + CONTEXT]}"
-            )
-        rest = rest[len(first):]
-        consumed += len(first)
-        again = title + continued
-        while rest.startswith(again):
-            rest = rest[len(again):]
-            consumed += len(again)
-            continuations += 1
-    if rest:
-        fail(f"item column: text left over after the last title at character {consumed}: {rest[:2 * CONTEXT]}")
-    return continuations
+def is_subsequence(part, whole):
+    """Whether the characters of `part` occur in `whole` in order."""
+    it = iter(whole)
+    return all(ch in it for ch in part)
+
+
+def check_column(pdf, geometry, index, items, continued, after):
+    column = geometry["columns"][index]
+    pages = column_pages(pdf, geometry, index)
+    got, without = table_text(pages, column["label"], column["key"])
+    cells = expected_cells(column, items, continued)
+    pattern = "".join(
+        re.escape(text) + (f"(?:{re.escape(again)})*" if again else "")
+        for _, text, again in cells
+    )
+    # Below the table on its last page, the closing text and the revision
+    # history cross the column: what the crop holds of them is pieces of their
+    # lines, in order, so the text after the last row must be a subsequence of
+    # theirs (and nothing when there is none).
+    found = re.fullmatch(pattern + "(?P<tail>.*)", got, re.DOTALL)
+    if found and is_subsequence(found["tail"], after):
+        repeats = len(got) - len(found["tail"]) - sum(len(text) for _, text, _ in cells)
+        return len(pages), len(cells), repeats
+    # Say where: walk the cells greedily to the first one that is not there.
+    rest, consumed = got, 0
+    for where, text, again in cells:
+        if not rest.startswith(text):
+            break
+        rest, consumed = rest[len(text):], consumed + len(text)
+        while again and rest.startswith(again):
+            rest, consumed = rest[len(again):], consumed + len(again)
+    else:
+        where, text = "after the last row", ""
+    fail(
+        f"{column['key']} column ({column['label']!r}) differs from the YAML (whitespace ignored) "
+        f"at character {consumed} of the PDF's {len(got)}, {where}:\n"
+        f"  expected: ⟦{text[:CONTEXT * 2]}⟧\n"
+        f"  PDF text: …{got[max(0, consumed - CONTEXT):consumed]}⟦{rest[:CONTEXT * 2]}⟧\n"
+        f"  (pages without the table: {without or 'none'})"
+    )
 
 
 def main(argv):
@@ -191,12 +209,14 @@ def main(argv):
     if shutil.which("pdftotext") is None:
         fail("pdftotext is not installed (apt-get install poppler-utils)")
     geometry, labels, items = load_expected(expected)
-    pages = check_contents(pdf, geometry, labels, items)
-    continuations = check_titles(pdf, geometry, labels, items)
-    print(
-        f"text layer: {len(items)} titles and {len(items)} contents found "
-        f"({pages} pages, {continuations} rows continued on a later page)"
-    )
+    continued = squash(labels["continued"])
+    after = squash(labels.get("after", ""))
+    summary = []
+    pages = 0
+    for index, column in enumerate(geometry["columns"]):
+        pages, cells, repeats = check_column(pdf, geometry, index, items, continued, after)
+        summary.append(f"{column['key']} {cells} cells" + (f" (+{repeats} chars repeated)" if repeats else ""))
+    print(f"text layer: every cell of {len(items)} rows in order, {pages} pages: " + ", ".join(summary))
     return 0
 
 

@@ -1,12 +1,15 @@
 //! Prints what the table of a document should read as, for checks of the PDF's text
 //! layer by external tools (`.ci/check_text.py`), as JSON lines:
 //!
-//! * `{"kind":"geometry", ...}`: page size, margins and column edges (PDF points,
-//!   origin top-left) of A4 landscape, the default build, with the columns fitted
-//!   to the document as the build fits them;
-//! * `{"kind":"labels", ...}`: the table header labels and the "continued" mark;
-//! * `{"kind":"item", "no":N, "title":..., "control":..., "content":...}`: one per
-//!   item, in document order (`control` is `null` when absent).
+//! * `{"kind":"geometry", ...}`: page size, margins, column edges (PDF points,
+//!   origin top-left) of A4 landscape, the default build, with the columns placed
+//!   as the build places them, and each column's key, header label and merging;
+//! * `{"kind":"labels", "continued": ..., "after": ...}`: the "continued" mark,
+//!   and the text printed after the table (closing text, revision history);
+//! * `{"kind":"item", "no":..., "category":..., "title":..., "control":...,
+//!   "content":..., "cells":{key: text}}`: one per item, in document order, each
+//!   text as it prints (content markup resolved: no `**`, link targets or table
+//!   pipes; `control` is `null` when absent; `cells` holds the own columns).
 //!
 //! Usage: `cargo run --release --example item_texts -- data/kamiless.yaml`
 
@@ -70,39 +73,77 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let edges: Vec<String> = style
-        .column_edges()
+    let plan = match disclosure_pdf::layout::columns::plan_columns(&doc, &fonts, &style) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let edges: Vec<String> = plan.edges().iter().map(|e| e.0.to_string()).collect();
+    let columns: Vec<String> = plan
+        .columns
         .iter()
-        .map(|e| e.0.to_string())
+        .map(|c| {
+            format!(
+                "{{\"key\":{},\"label\":{},\"merge\":{}}}",
+                json_str(c.key.name()),
+                json_str(&c.label),
+                c.merge
+            )
+        })
         .collect();
     println!(
-        "{{\"kind\":\"geometry\",\"page_width\":{},\"page_height\":{},\"margin_top\":{},\"margin_bottom\":{},\"column_edges\":[{}]}}",
+        "{{\"kind\":\"geometry\",\"page_width\":{},\"page_height\":{},\"margin_top\":{},\"margin_bottom\":{},\"column_edges\":[{}],\"columns\":[{}]}}",
         style.page_width.0,
         style.page_height.0,
         style.margin_top.0,
         style.margin_bottom.0,
-        edges.join(",")
+        edges.join(","),
+        columns.join(",")
     );
 
-    let labels = &doc.labels;
     let phrases = disclosure_pdf::locale::phrases(&doc.document.language);
+    let printed = disclosure_pdf::model::markup::printed_text;
+    // What the document prints after the table: the closing text and the
+    // revision history, in order.
+    let mut after = doc
+        .document
+        .closing
+        .as_deref()
+        .map(printed)
+        .unwrap_or_default();
+    if !doc.revisions.is_empty() {
+        after.push_str(phrases.revisions);
+        after.extend(phrases.revision_columns.iter().copied());
+        for r in &doc.revisions {
+            let date = disclosure_pdf::model::Date::parse(&r.date)
+                .map_or_else(|| r.date.clone(), |d| phrases.date(&d));
+            after.push_str(&phrases.version(&r.version));
+            after.push_str(&date);
+            after.push_str(&printed(&r.changes));
+        }
+    }
     println!(
-        "{{\"kind\":\"labels\",\"category\":{},\"no\":{},\"item\":{},\"content\":{},\"continued\":{}}}",
-        json_str(&labels.category),
-        json_str(&labels.no),
-        json_str(&labels.item),
-        json_str(&labels.content),
-        json_str(phrases.continued)
+        "{{\"kind\":\"labels\",\"continued\":{},\"after\":{}}}",
+        json_str(phrases.continued),
+        json_str(&after)
     );
 
     for (category, item) in doc.items() {
+        let own: Vec<String> = item
+            .cells
+            .iter()
+            .map(|(k, v)| format!("{}:{}", json_str(k), json_str(&printed(v))))
+            .collect();
         println!(
-            "{{\"kind\":\"item\",\"no\":{},\"category\":{},\"title\":{},\"control\":{},\"content\":{}}}",
-            item.no,
+            "{{\"kind\":\"item\",\"no\":{},\"category\":{},\"title\":{},\"control\":{},\"content\":{},\"cells\":{{{}}}}}",
+            json_str(&item.no.to_string()),
             json_str(&category.title),
-            json_str(&item.title),
+            json_str(&printed(&item.title)),
             json_opt(item.control.as_deref()),
-            json_str(&item.content)
+            json_str(&printed(&item.content)),
+            own.join(",")
         );
     }
     ExitCode::SUCCESS

@@ -124,6 +124,41 @@ pub fn problems(block: &str) -> Vec<Problem<'_>> {
     found.unwrap_or_default()
 }
 
+/// What a text block prints, line by line: each line's text without its
+/// markup (list markers and sub-heading brackets print, `**` and link targets
+/// do not), a table's cells row by row, each cell on a line of its own, and
+/// nothing for a picture. For checks of the PDF's text layer and for
+/// comparisons of what a reader sees.
+pub fn printed_text(block: &str) -> String {
+    let mut out = String::with_capacity(block.len());
+    let mut line = |text: &str| {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(text);
+    };
+    for b in parse(block) {
+        match b {
+            Block::Line(l) => line(&l.text),
+            Block::Table(t) => {
+                for cell in t.rows.iter().flatten() {
+                    let cell = parse(cell);
+                    let text: Vec<&str> = cell
+                        .iter()
+                        .filter_map(|b| match b {
+                            Block::Line(l) => Some(&*l.text),
+                            _ => None,
+                        })
+                        .collect();
+                    line(&text.join("\n"));
+                }
+            }
+            Block::Picture(_) => {}
+        }
+    }
+    out
+}
+
 /// The pictures a text block refers to, with their source text (for positions).
 pub fn pictures(block: &str) -> Vec<PictureRef<'_>> {
     if !block.contains("![") {
@@ -684,6 +719,19 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn printed_text_is_the_text_without_its_markup() {
+        let block = "＜方針＞\n\n1. **重要**な[当社WEBサイト](https://example.jp/)を参照\n\\*注記\n\n| 用語 | 説明 |\n|---|---|\n| SaaS | **クラウド**型 |\n\n![図](a.png)\n以上";
+        assert_eq!(
+            super::printed_text(block),
+            "＜方針＞\n1. 重要な当社WEBサイトを参照\n*注記\n用語\n説明\nSaaS\nクラウド型\n以上"
+        );
+        assert_eq!(
+            super::printed_text("https://example.jp/ を参照"),
+            "https://example.jp/ を参照"
+        );
+    }
+
     use super::*;
 
     fn lines(block: &str) -> Vec<MarkupLine<'_>> {

@@ -17,12 +17,31 @@ use super::{Document, Item, ItemNo, Language};
 /// `schema/disclosure.schema.json` holds.
 pub fn json_schema() -> String {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();
-    let schema = generator.into_root_schema_for::<Document>();
-    // Serialising a `serde_json::Value` (what a Schema is) cannot fail: its map
-    // keys are strings.
+    let mut schema = generator.into_root_schema_for::<Document>().to_value();
+    drop_empty_defaults(&mut schema);
+    // Serialising a `serde_json::Value` cannot fail: its map keys are strings.
     let mut text = serde_json::to_string_pretty(&schema).expect("a JSON value serialises");
     text.push('\n');
     text
+}
+
+/// Removes the `default: null` and `default: ""` that optional fields get from
+/// `#[serde(default)]`: an editor inserts a default as the completed value
+/// (`scope: null`), where an empty placeholder is what the writer wants.
+fn drop_empty_defaults(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map
+                .get("default")
+                .is_some_and(|d| d.is_null() || d.as_str() == Some(""))
+            {
+                map.remove("default");
+            }
+            map.values_mut().for_each(drop_empty_defaults);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_empty_defaults),
+        _ => {}
+    }
 }
 
 impl JsonSchema for ItemNo {
@@ -156,5 +175,13 @@ mod tests {
         let align = &s["definitions"]["Align"]["enum"];
         assert_eq!(*align, serde_json::json!(["left", "center", "right"]));
         assert_eq!(s["oneOf"][0]["required"][0], "categories");
+        // Completion inserts a default: none that is empty, the useful ones kept.
+        let info = &s["definitions"]["DocumentInfo"]["properties"];
+        assert!(info["scope"].get("default").is_none());
+        assert!(info["date"].get("default").is_none());
+        assert_eq!(
+            s["definitions"]["Labels"]["properties"]["category"]["default"],
+            "分類"
+        );
     }
 }
