@@ -28,6 +28,12 @@ fn cases() -> Vec<(&'static str, String, i32, &'static str)> {
             "too_many_cells.yaml:16:11: error: item No. 1 (content): this table row has 3 cells but the header row has 2; remove a cell, add a header, or write \\| for a literal bar",
         ),
         (
+            "undeclared_column",
+            r("content: 本文", "content: 本文\n        kind: 事業所・事業"),
+            1,
+            "undeclared_column.yaml:14:9: error: item No. 1: unknown field `kind`, expected one of `no`, `title`, `control`, `content`; a column of the document's own must be declared under columns:",
+        ),
+        (
             "missing_picture",
             r(
                 "content: 本文",
