@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use super::style::Style;
-use super::{Color, Element, Rect, RunGlyph, TextRun};
+use super::{Color, Element, Rect, RunGlyph, Tag, TextRun};
 use crate::model::markup::{self, Block, LineKind, MarkupLine, PictureRef, TableBlock};
 use crate::model::picture::Pictures;
 use crate::text::font::{FontSet, FontStyle, MissingGlyph};
@@ -148,20 +148,21 @@ impl BlockLine {
 }
 
 impl BlockLine {
-    /// The line's elements with its top-left corner at (`x`, `y`).
-    pub fn place(&self, x: Pt, y: Pt, out: &mut Vec<Element>) {
+    /// The line's elements with its top-left corner at (`x`, `y`), its content
+    /// tagged `tag`.
+    pub fn place(&self, x: Pt, y: Pt, tag: Tag, out: &mut Vec<Element>) {
         let runs = self.runs.iter().cloned();
         let links = self.links.iter().cloned();
-        place_parts(runs, links, self.shapes.iter().cloned(), x, y, out);
+        place_parts(runs, links, self.shapes.iter().cloned(), x, y, tag, out);
     }
 
     /// Like [`place`](Self::place), but moves the runs and links out, leaving the
     /// line empty: for lines drawn exactly once.
-    pub fn place_moving(&mut self, x: Pt, y: Pt, out: &mut Vec<Element>) {
+    pub fn place_moving(&mut self, x: Pt, y: Pt, tag: Tag, out: &mut Vec<Element>) {
         let runs = std::mem::take(&mut self.runs).into_iter();
         let links = std::mem::take(&mut self.links).into_iter();
         let shapes = std::mem::take(&mut self.shapes).into_iter();
-        place_parts(runs, links, shapes, x, y, out);
+        place_parts(runs, links, shapes, x, y, tag, out);
     }
 }
 
@@ -171,12 +172,14 @@ fn place_parts(
     shapes: impl Iterator<Item = Element>,
     x: Pt,
     y: Pt,
+    tag: Tag,
     out: &mut Vec<Element>,
 ) {
-    out.extend(shapes.map(|e| e.shifted(x, y)));
+    out.extend(shapes.map(|e| e.shifted(x, y).tagged(tag)));
     for mut run in runs {
         run.x += x;
         run.baseline += y;
+        run.tag = tag;
         out.push(Element::Text(run));
     }
     for (rect, uri) in links {
@@ -185,7 +188,7 @@ fn place_parts(
             y: rect.y + y,
             ..rect
         };
-        out.push(Element::Link { rect, uri });
+        out.push(Element::Link { rect, uri, tag });
     }
 }
 
@@ -203,18 +206,19 @@ fn tops(lines: &[BlockLine], y: Pt) -> Vec<Pt> {
     out
 }
 
-/// Places `lines` one under another from (`x`, `y`), keeping their gaps.
-pub fn place_lines(lines: &[BlockLine], x: Pt, y: Pt, out: &mut Vec<Element>) {
+/// Places `lines` one under another from (`x`, `y`), keeping their gaps, their
+/// content tagged `tag`.
+pub fn place_lines(lines: &[BlockLine], x: Pt, y: Pt, tag: Tag, out: &mut Vec<Element>) {
     for (line, top) in lines.iter().zip(tops(lines, y)) {
-        line.place(x, top, out);
+        line.place(x, top, tag, out);
     }
 }
 
 /// Like [`place_lines`], but moves the lines' content out (see [`BlockLine::place_moving`]).
-pub fn move_lines(lines: &mut [BlockLine], x: Pt, y: Pt, out: &mut Vec<Element>) {
+pub fn move_lines(lines: &mut [BlockLine], x: Pt, y: Pt, tag: Tag, out: &mut Vec<Element>) {
     let tops = tops(lines, y);
     for (line, top) in lines.iter_mut().zip(tops) {
-        line.place_moving(x, top, out);
+        line.place_moving(x, top, tag, out);
     }
 }
 
@@ -576,12 +580,12 @@ fn table_lines(
         }
         let mut elements = Vec::new();
         for (c, lines) in cells.iter().enumerate() {
-            place_lines(lines, edges[c] + pad_x, pad_y, &mut elements);
+            place_lines(lines, edges[c] + pad_x, pad_y, Tag::Untagged, &mut elements);
         }
         for e in elements {
             match e {
                 Element::Text(run) => line.runs.push(run),
-                Element::Link { rect, uri } => line.links.push((rect, uri)),
+                Element::Link { rect, uri, .. } => line.links.push((rect, uri)),
                 other => line.shapes.push(other),
             }
         }
@@ -645,6 +649,7 @@ fn picture_line(p: &PictureRef<'_>, width: Pt, spec: &TextSpec) -> Option<BlockL
         },
         picture: picture.clone(),
         alt: p.alt.to_string(),
+        tag: Tag::Untagged,
     });
     if p.gap_before {
         line.gap_before = spec.paragraph_gap;
@@ -854,6 +859,7 @@ fn make_line(
             spacing: pt(spacing),
             glyphs,
             trailing,
+            tag: Tag::Untagged,
         });
         x = run_x + run_width;
         i = end;

@@ -4,7 +4,9 @@ use super::align::{align_center, align_right};
 use super::block::{Objects, TextSpec, layout_text};
 use super::flow::Flow;
 use super::style::Style;
-use super::{Bookmark, Color, Element, LayoutError, Page, revisions, table};
+use super::{
+    Artifact, Bookmark, Color, Element, LayoutError, Page, Role, Structure, Tag, revisions, table,
+};
 use crate::locale::Phrases;
 use crate::model::{Date, Document};
 use crate::text::font::{FontSet, FontStyle};
@@ -19,6 +21,8 @@ pub struct Layout {
     /// The style the document was set in: the one given, with the table's label
     /// columns fitted to the document ([`table::fit_columns`]).
     pub style: Style,
+    /// The logical structure the pages' tags refer to.
+    pub structure: Structure,
 }
 
 /// Lays out `doc` into pages.
@@ -67,7 +71,10 @@ pub fn layout_document<'a>(
         "issuer",
     )?);
     align_right(&mut top_right, width);
-    flow.flow_lines(&top_right, x);
+    // Reading order is the page's: date and issuer, the title, the service.
+    let root = Structure::ROOT;
+    let tag = flow.structure.leaf(root, Role::P);
+    flow.flow_lines(&top_right, x, tag);
 
     flow.y += Pt(10.0);
     let mut title = set(
@@ -76,7 +83,8 @@ pub fn layout_document<'a>(
         "title",
     )?;
     align_center(&mut title, width);
-    flow.flow_lines(&title, x);
+    let tag = flow.structure.leaf(root, Role::H1);
+    flow.flow_lines(&title, x, tag);
 
     let mut subtitle_text = format!("{}{}", phrases.service, info.service);
     if let Some(scope) = &info.scope {
@@ -89,7 +97,8 @@ pub fn layout_document<'a>(
     )?;
     align_center(&mut subtitle, width);
     flow.y += Pt(2.0);
-    flow.flow_lines(&subtitle, x);
+    let tag = flow.structure.leaf(root, Role::P);
+    flow.flow_lines(&subtitle, x, tag);
     flow.y += Pt(12.0);
 
     // Running text is justified (両端揃え); the heading lines above are not.
@@ -98,12 +107,14 @@ pub fn layout_document<'a>(
         ..spec
     };
     if let Some(preface) = &info.preface {
-        flow.flow_lines(&set(preface, &justified(body), "preface")?, x);
+        let tag = flow.structure.leaf(root, Role::P);
+        flow.flow_lines(&set(preface, &justified(body), "preface")?, x, tag);
         flow.y += Pt(4.0);
     }
     if let Some(notes) = &info.notes {
         let notes_spec = justified(spec(style.notes_size, FontStyle::Regular, style.muted));
-        flow.flow_lines(&set(notes, &notes_spec, "notes")?, x);
+        let tag = flow.structure.leaf(root, Role::P);
+        flow.flow_lines(&set(notes, &notes_spec, "notes")?, x, tag);
     }
     flow.y += Pt(10.0);
 
@@ -136,7 +147,8 @@ pub fn layout_document<'a>(
     }
     if let Some(closing) = &info.closing {
         flow.y += Pt(8.0);
-        flow.flow_lines(&set(closing, &justified(body), "closing")?, x);
+        let tag = flow.structure.leaf(root, Role::P);
+        flow.flow_lines(&set(closing, &justified(body), "closing")?, x, tag);
     }
     if let Some(at) = revisions::layout_revisions(&mut flow, doc, fonts, style, phrases)? {
         bookmarks.push(Bookmark {
@@ -151,6 +163,7 @@ pub fn layout_document<'a>(
         pages: flow.pages,
         bookmarks,
         style: fitted.clone(),
+        structure: flow.structure,
     })
 }
 
@@ -250,8 +263,9 @@ fn add_footers(
     let total = pages.len();
     for (n, page) in pages.iter_mut().enumerate() {
         let mut line_y = y;
+        let tag = Tag::Artifact(Artifact::Pagination);
         for line in &left {
-            line.place(style.margin_x, line_y, &mut page.elements);
+            line.place(style.margin_x, line_y, tag, &mut page.elements);
             line_y += line.height;
         }
         // Digits, space and slash are in every font we accept (checked up front).
@@ -259,7 +273,7 @@ fn add_footers(
             .map_err(LayoutError::missing("the page number"))?;
         align_right(&mut number, width);
         for line in &number {
-            line.place(style.margin_x, y, &mut page.elements);
+            line.place(style.margin_x, y, tag, &mut page.elements);
         }
     }
     Ok(())

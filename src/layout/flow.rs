@@ -3,7 +3,7 @@
 
 use super::block::BlockLine;
 use super::style::Style;
-use super::{Element, Page};
+use super::{Element, Page, Structure, Tag};
 use crate::units::Pt;
 
 /// Pages being filled from top to bottom.
@@ -12,6 +12,8 @@ pub struct Flow<'a> {
     pub pages: Vec<Page>,
     /// Where the next thing goes on the last page.
     pub y: Pt,
+    /// The structure tree of what has been placed.
+    pub structure: Structure,
 }
 
 impl<'a> Flow<'a> {
@@ -21,6 +23,7 @@ impl<'a> Flow<'a> {
             style,
             pages: Vec::new(),
             y: Pt::ZERO,
+            structure: Structure::new(),
         };
         flow.new_page();
         flow
@@ -51,8 +54,9 @@ impl<'a> Flow<'a> {
         self.style.body_bottom()
     }
 
-    /// Places lines one after another, moving to a new page where they run out of room.
-    pub fn flow_lines(&mut self, lines: &[BlockLine], x: Pt) {
+    /// Places lines one after another, moving to a new page where they run out of
+    /// room, their content tagged `tag`.
+    pub fn flow_lines(&mut self, lines: &[BlockLine], x: Pt, tag: Tag) {
         for (i, line) in lines.iter().enumerate() {
             let gap = if i > 0 { line.gap_before } else { Pt::ZERO };
             if self.y + gap + line.height > self.bottom() {
@@ -61,7 +65,7 @@ impl<'a> Flow<'a> {
                 self.y += gap;
             }
             let y = self.y;
-            line.place(x, y, self.elements());
+            line.place(x, y, tag, self.elements());
             self.y += line.height;
         }
     }

@@ -2,7 +2,7 @@
 
 use super::block::{self, BlockLine, place_lines};
 use super::style::Style;
-use super::{Element, Rect};
+use super::{Element, Rect, Tag};
 use crate::units::Pt;
 
 /// Height of a table row holding `cells`: the tallest cell's lines and the cell
@@ -25,15 +25,16 @@ pub fn rule(style: &Style, from: (Pt, Pt), to: (Pt, Pt), width: Pt) -> Element {
     }
 }
 
-/// The shaded header row at `top`, each column's label centred vertically.
-/// `edges` are the column edges, the table's right edge last.
+/// The shaded header row at `top`, each column's label centred vertically and
+/// tagged by `tag(column)`. `edges` are the column edges, the table's right edge
+/// last.
 pub fn header_row(
     out: &mut Vec<Element>,
     style: &Style,
     edges: &[Pt],
-    top: Pt,
-    height: Pt,
+    (top, height): (Pt, Pt),
     labels: &[Vec<BlockLine>],
+    tag: impl Fn(usize) -> Tag,
 ) {
     let (left, right) = (edges[0], edges[edges.len() - 1]);
     out.push(Element::Fill {
@@ -47,7 +48,7 @@ pub fn header_row(
     });
     for (col, lines) in labels.iter().enumerate() {
         let y = top + (height - block::height(lines)) / 2.0;
-        place_lines(lines, edges[col] + style.cell_pad_x, y, out);
+        place_lines(lines, edges[col] + style.cell_pad_x, y, tag(col), out);
     }
     out.push(rule(
         style,

@@ -12,6 +12,7 @@ pub mod document;
 pub mod flow;
 pub mod grid;
 pub mod revisions;
+pub mod structure;
 pub mod style;
 pub mod table;
 
@@ -19,6 +20,7 @@ use crate::text::font::{FontStyle, MissingGlyph};
 use crate::units::Pt;
 
 pub use document::{Layout, add_watermark, layout_document};
+pub use structure::{Artifact, NodeId, Role, Scope, Structure, Tag};
 pub use style::{Orientation, Style};
 
 /// An RGB colour, components 0–1.
@@ -64,6 +66,8 @@ pub struct TextRun {
     /// Ignorable characters (variation selectors, joiners) that follow glyph `i`:
     /// drawn as nothing but part of the text layer. Rare, so kept aside.
     pub trailing: Vec<(u32, Box<str>)>,
+    /// The structure element the run is content of, or why it is not content.
+    pub tag: Tag,
 }
 
 impl TextRun {
@@ -110,16 +114,19 @@ pub enum Element {
         rect: Rect,
         color: Color,
     },
-    /// A clickable area that opens `uri`.
+    /// A clickable area that opens `uri`; `tag` is the element its text is in.
     Link {
         rect: Rect,
         uri: String,
+        tag: Tag,
     },
-    /// A picture scaled into `rect`; `alt` is its alternate text.
+    /// A picture scaled into `rect`; `alt` is its alternate text, `tag` the
+    /// element it is in.
     Picture {
         rect: Rect,
         picture: std::sync::Arc<crate::model::picture::Picture>,
         alt: String,
+        tag: Tag,
     },
     /// Text turned by `angle` degrees (counter-clockwise) about its origin
     /// (`run.x`, `run.baseline`), drawn under everything else: the draft watermark.
@@ -130,6 +137,17 @@ pub enum Element {
 }
 
 impl Element {
+    /// The element with its content tagged `tag` (rules and fills are never
+    /// content).
+    pub fn tagged(mut self, tag: Tag) -> Element {
+        match &mut self {
+            Element::Text(run) => run.tag = tag,
+            Element::Link { tag: t, .. } | Element::Picture { tag: t, .. } => *t = tag,
+            Element::Rule { .. } | Element::Fill { .. } | Element::Stamp { .. } => {}
+        }
+        self
+    }
+
     /// The element moved by (`dx`, `dy`).
     pub fn shifted(mut self, dx: Pt, dy: Pt) -> Element {
         match &mut self {

@@ -8,7 +8,7 @@ use super::align::align_center;
 use super::block::{self, BlockLine, TextSpec, layout_text, place_lines};
 use super::flow::Flow;
 use super::style::Style;
-use super::{Anchor, LayoutError, grid};
+use super::{Anchor, Artifact, LayoutError, Role, Scope, Structure, Tag, grid};
 use crate::locale::Phrases;
 use crate::model::{Date, Document};
 use crate::text::font::FontSet;
@@ -78,19 +78,45 @@ pub fn layout_revisions(
         y: flow.y,
     };
     let y = flow.y;
-    place_lines(&heading, x0, y, flow.elements());
+    let root = Structure::ROOT;
+    let tag = flow.structure.leaf(root, Role::H2);
+    place_lines(&heading, x0, y, tag, flow.elements());
     flow.y += block::height(&heading) + Pt(4.0);
 
-    let mut grid = Grid::start(flow, &header, header_h, style, &edges);
-    for (cells, h) in &rows {
+    // Table → THead → TR → TH (each column's label), then TBody → TR → TD.
+    let s = &mut flow.structure;
+    let table = s.add(root, Role::Table);
+    let head = s.add(table, Role::THead);
+    let head_row = s.add(head, Role::TR);
+    let header_tags: Vec<Tag> = (0..header.len())
+        .map(|_| {
+            let th = Role::TH {
+                scope: Scope::Column,
+                row_span: 1,
+            };
+            s.leaf(head_row, th)
+        })
+        .collect();
+    let body_node = s.add(table, Role::TBody);
+    let row_tags: Vec<[Tag; 3]> = rows
+        .iter()
+        .map(|_| {
+            let tr = s.add(body_node, Role::TR);
+            [(); 3].map(|_| s.leaf(tr, Role::TD))
+        })
+        .collect();
+
+    let mut grid = Grid::start(flow, &header, header_h, style, &edges, &header_tags);
+    let repeated = [Tag::Artifact(Artifact::Pagination); 3];
+    for ((cells, h), tags) in rows.iter().zip(&row_tags) {
         if grid.y + *h > flow.bottom() && !grid.rows.is_empty() {
             grid.finish(flow, style, &edges);
             flow.new_page();
-            grid = Grid::start(flow, &header, header_h, style, &edges);
+            grid = Grid::start(flow, &header, header_h, style, &edges, &repeated);
         }
         for (c, cell) in cells.iter().enumerate() {
             let y = grid.y + py;
-            place_lines(cell, edges[c] + px, y, flow.elements());
+            place_lines(cell, edges[c] + px, y, tags[c], flow.elements());
         }
         grid.rows.push(grid.y + *h);
         grid.y += *h;
@@ -113,9 +139,11 @@ impl Grid {
         header_h: Pt,
         style: &Style,
         edges: &[Pt; 4],
+        tags: &[Tag],
     ) -> Grid {
         let top = flow.y;
-        grid::header_row(flow.elements(), style, edges, top, header_h, header);
+        let out = flow.elements();
+        grid::header_row(out, style, edges, (top, header_h), header, |c| tags[c]);
         Grid {
             top,
             y: top + header_h,

@@ -25,7 +25,7 @@ use super::block::{
 use super::columns::{ColumnPlan, HEADER_MIN_SCALE, label_width, plan_columns};
 use super::flow::Flow;
 use super::style::Style;
-use super::{Anchor, LayoutError, grid};
+use super::{Anchor, Artifact, LayoutError, Role, Scope, Structure, Tag, grid};
 use crate::model::{Align, Category, ColumnKey, Document, Item};
 use crate::text::font::FontSet;
 use crate::units::Pt;
@@ -54,6 +54,9 @@ struct Row {
     /// Height of the fixed cells of the first part and of a continuation.
     fixed_first: Pt,
     fixed_later: Pt,
+    /// The structure element of each column's cell (by column index; the merged
+    /// columns' are in [`Merged::tags`]).
+    tags: Vec<Tag>,
 }
 
 impl Row {
@@ -120,6 +123,10 @@ struct Merged {
     col: usize,
     labels: Vec<Vec<BlockLine>>,
     run_of_row: Vec<usize>,
+    /// The structure element of each run's cell (a row header spanning its rows).
+    tags: Vec<Tag>,
+    /// The first row of each run.
+    first_row: Vec<usize>,
 }
 
 /// Everything fixed about the table while paginating.
@@ -132,6 +139,8 @@ struct Table {
     merged: Vec<Merged>,
     header: Vec<Vec<BlockLine>>,
     header_height: Pt,
+    /// The header row's cells (column headers), tagged on the table's first page.
+    header_tags: Vec<Tag>,
     /// Index of the content column.
     content_col: usize,
 }
@@ -144,7 +153,7 @@ pub fn layout_table(
     fonts: &FontSet,
     style: &Style,
 ) -> Result<Vec<Anchor>, LayoutError> {
-    let mut table = Table::prepare(doc, fonts, style)?;
+    let mut table = Table::prepare(doc, fonts, style, &mut flow.structure)?;
     table.tighten_if_sparse(flow);
     Ok(table.paginate(flow, true).anchors)
 }
@@ -178,7 +187,12 @@ fn align(lines: &mut [BlockLine], how: Align, width: Pt) {
 }
 
 impl Table {
-    fn prepare(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Table, LayoutError> {
+    fn prepare(
+        doc: &Document,
+        fonts: &FontSet,
+        style: &Style,
+        structure: &mut Structure,
+    ) -> Result<Table, LayoutError> {
         let phrases = crate::locale::phrases(&doc.document.language);
         let (body, bold) = TextSpec::cells(style);
         let body = TextSpec {
@@ -237,7 +251,7 @@ impl Table {
         if let Some(first) = continued_mark.first_mut() {
             first.gap_before = style.control_size * 0.3;
         }
-        let rows = items
+        let mut rows = items
             .par_iter()
             .with_min_len(16)
             .map(|(category, item)| {
@@ -247,15 +261,68 @@ impl Table {
         let content_col = plan
             .index(&ColumnKey::Content)
             .unwrap_or(plan.columns.len() - 1);
-        Ok(Table {
+        let mut table = Table {
             style: style.clone(),
             plan,
-            rows,
+            rows: Vec::new(),
             merged,
             header,
             header_height,
+            header_tags: Vec::new(),
             content_col,
-        })
+        };
+        table.structure(&mut rows, structure);
+        table.rows = rows;
+        Ok(table)
+    }
+
+    /// Adds the table's elements to `structure`, in reading order: Table →
+    /// THead → TR → a TH per column, then TBody → a TR per item, holding its
+    /// cells left to right; a merged cell is a row header (TH, scope Row) in the
+    /// TR of its first row, spanning its rows.
+    fn structure(&mut self, rows: &mut [Row], structure: &mut Structure) {
+        let table = structure.add(Structure::ROOT, Role::Table);
+        let head = structure.add(table, Role::THead);
+        let head_row = structure.add(head, Role::TR);
+        let column_header = Role::TH {
+            scope: Scope::Column,
+            row_span: 1,
+        };
+        self.header_tags = (0..self.plan.columns.len())
+            .map(|_| structure.leaf(head_row, column_header.clone()))
+            .collect();
+        let body = structure.add(table, Role::TBody);
+        // The rows of each merged column's runs.
+        let spans: Vec<Vec<u32>> = self
+            .merged
+            .iter()
+            .map(|m| {
+                let mut n = vec![0u32; m.labels.len()];
+                m.run_of_row.iter().for_each(|&run| n[run] += 1);
+                n
+            })
+            .collect();
+        for (r, row) in rows.iter_mut().enumerate() {
+            let tr = structure.add(body, Role::TR);
+            row.tags = vec![Tag::Untagged; self.plan.columns.len()];
+            for (col, c) in self.plan.columns.iter().enumerate() {
+                let Some(m) = self.merged.iter().position(|m| m.col == col) else {
+                    row.tags[col] = structure.leaf(tr, Role::TD);
+                    continue;
+                };
+                let merged = &mut self.merged[m];
+                let run = merged.run_of_row[r];
+                if merged.first_row.len() == run {
+                    let th = Role::TH {
+                        scope: Scope::Row,
+                        row_span: spans[m][run],
+                    };
+                    merged.tags.push(structure.leaf(tr, th));
+                    merged.first_row.push(r);
+                }
+                debug_assert!(c.merge);
+            }
+        }
     }
 
     /// When the table would end on a page it barely uses, tightens the paragraph
@@ -490,6 +557,8 @@ fn merged_columns(
             col,
             labels,
             run_of_row,
+            tags: Vec::new(),
+            first_row: Vec::new(),
         });
     }
     Ok(out)
@@ -583,6 +652,7 @@ impl Row {
             top,
             fixed_first: Pt::ZERO,
             fixed_later: Pt::ZERO,
+            tags: Vec::new(),
         };
         for (col, c) in plan.columns.iter().enumerate() {
             if c.merge || c.key == ColumnKey::Content {
@@ -709,6 +779,8 @@ struct PageState {
     segments: Vec<Vec<Segment>>,
     /// Draw the page when it is finished (a dry run only counts pages).
     draw: bool,
+    /// The table's first page: its header row is content, not a repetition.
+    first_page: bool,
 }
 
 impl PageState {
@@ -726,6 +798,7 @@ impl PageState {
             parts: Vec::new(),
             segments: t.merged.iter().map(|_| Vec::new()).collect(),
             draw,
+            first_page: true,
         }
     }
 
@@ -800,6 +873,7 @@ impl PageState {
         self.finish(flow, t);
         flow.new_page();
         let mut next = PageState::start(flow, t, self.draw);
+        next.first_page = false;
         next.open_segments(t, r, 0);
         next
     }
@@ -816,26 +890,43 @@ impl PageState {
         let out = flow.elements();
         let (px, py) = (s.cell_pad_x, s.cell_pad_y);
 
-        grid::header_row(out, s, &e, self.top, t.header_height, &t.header);
+        // What a page repeats for the eye is not content: the header row after
+        // the first page, a continued row's No. and title, a cell table's header
+        // row over its rows' continuation, a merged label on a later page.
+        let repeated = Tag::Artifact(Artifact::Pagination);
+        let header_tag = |col: usize| match self.first_page {
+            true => t.header_tags[col],
+            false => repeated,
+        };
+        grid::header_row(
+            out,
+            s,
+            &e,
+            (self.top, t.header_height),
+            &t.header,
+            header_tag,
+        );
         for part in &self.parts {
             let row = &t.rows[part.row];
             for (col, c) in t.plan.columns.iter().enumerate() {
                 if c.merge {
                     continue;
                 }
+                let tag = row.tags[col];
                 if col == t.content_col {
                     let mut content = row.content.borrow_mut();
                     let mut y = part.y + py;
                     if let Some(header) = row.repeated(&content, &part.lines) {
-                        header.place(e[col] + px, y, out);
+                        header.place(e[col] + px, y, repeated, out);
                         y += header.height;
                     }
                     if let Some(lines) = content.get_mut(part.lines.clone()) {
-                        move_lines(lines, e[col] + px, y, out);
+                        move_lines(lines, e[col] + px, y, tag, out);
                     }
                 } else {
                     let lines = row.cell_lines(col, &c.key, part.first);
-                    place_lines(lines, e[col] + px, part.y + py, out);
+                    let tag = if part.first { tag } else { repeated };
+                    place_lines(lines, e[col] + px, part.y + py, tag, out);
                 }
             }
         }
@@ -871,7 +962,17 @@ impl PageState {
             for seg in &self.segments[m] {
                 let label = &merged.labels[seg.run];
                 let y = seg.y + (seg.height - block::height(label)) / 2.0;
-                place_lines(label, x, y, out);
+                // The label is content where its run starts, a repetition after.
+                let starts = self
+                    .parts
+                    .get(seg.first_part)
+                    .is_some_and(|p| p.first && merged.first_row.get(seg.run) == Some(&p.row));
+                let tag = if starts {
+                    merged.tags[seg.run]
+                } else {
+                    repeated
+                };
+                place_lines(label, x, y, tag, out);
             }
         }
         grid::columns_and_frame(out, s, &e, self.top, self.y);
@@ -916,7 +1017,7 @@ items:
         let fonts = FontSet::bundled();
         let style =
             fit_columns(&d, &fonts, &Style::a4(super::super::Orientation::Landscape)).unwrap();
-        let t = Table::prepare(&d, &fonts, &style).unwrap();
+        let t = Table::prepare(&d, &fonts, &style, &mut Structure::new()).unwrap();
         assert_eq!(t.plan.columns.len(), 5);
         // 種別 is the outer group (rows 0–2, then 3); No. merges rows 0–1 inside it.
         assert_eq!(t.plan.columns[t.merged[0].col].label, "種別");
@@ -977,7 +1078,7 @@ items:
         let fonts = FontSet::bundled();
         let style =
             fit_columns(&d, &fonts, &Style::a4(super::super::Orientation::Landscape)).unwrap();
-        let t = Table::prepare(&d, &fonts, &style).unwrap();
+        let t = Table::prepare(&d, &fonts, &style, &mut Structure::new()).unwrap();
         let keys: Vec<&str> = t.plan.columns.iter().map(|c| c.key.name()).collect();
         assert_eq!(keys, ["no", "title", "content"]);
         assert!(t.merged.is_empty());

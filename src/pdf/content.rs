@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use super::{coords, syntax};
-use crate::layout::{Color, Element, Page, TextRun};
+use crate::layout::{Artifact, Color, Element, NodeId, Page, Structure, Tag, TextRun};
 use crate::model::picture::Picture;
 use crate::text::font::FontStyle;
 use crate::units::Pt;
@@ -24,12 +24,53 @@ pub struct FontRef<'a> {
     pub gids: &'a [u16],
 }
 
+/// Who one marked-content sequence (one MCID) of a page belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// Text of this structure element.
+    Node(NodeId),
+    /// The picture that is the `.0`th of the page's links and pictures (a
+    /// Figure inside its tag's element).
+    Figure(usize),
+    /// Text inside the link area that is the `.0`th of the page's links and
+    /// pictures (a Link element inside its tag's element).
+    Link(usize),
+}
+
+/// One marked-content sequence: its owner and the index of its first element
+/// on the page (for reading order). Its MCID is its index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marked {
+    pub owner: Owner,
+    pub element: usize,
+}
+
+/// A page's content stream and what its marked content belongs to.
+pub struct PageContent {
+    pub bytes: Vec<u8>,
+    /// By MCID.
+    pub marked: Vec<Marked>,
+    /// The text of each link area (by its place among the page's links and
+    /// pictures), for its `/Contents`.
+    pub link_texts: Vec<(usize, String)>,
+}
+
 /// The content stream of `page`, y flipped (layout grows downwards, PDF upwards).
 ///
 /// Drawing order: the draft stamp, fills, pictures, rules, then text, so that
 /// text is never covered and the stamp is under everything. `pictures` are the
 /// document's pictures in the order of their resource names (`Im0`, `Im1`, …).
-pub fn page_content(page: &Page, fonts: &[FontRef<'_>], pictures: &[Arc<Picture>]) -> Vec<u8> {
+///
+/// Everything is marked content (tagged PDF, ISO 32000-1 14.6): rules, fills
+/// and the stamp are artifacts; text and pictures are marked with an MCID for
+/// the structure element of their [`Tag`], or as pagination artifacts. Runs in
+/// a row with the same owner share one MCID.
+pub fn page_content(
+    page: &Page,
+    fonts: &[FontRef<'_>],
+    pictures: &[Arc<Picture>],
+    structure: &Structure,
+) -> PageContent {
     let mut w = Writer {
         out: Vec::with_capacity(16 * 1024),
         height: page.height,
@@ -37,43 +78,84 @@ pub fn page_content(page: &Page, fonts: &[FontRef<'_>], pictures: &[Arc<Picture>
         stroke: None,
         line_width: None,
     };
+    let mut marked: Vec<Marked> = Vec::new();
     let mut text = TextState::default();
-    for e in &page.elements {
-        if let Element::Stamp { run, angle } = e {
-            w.text_run(&mut text, run, *angle, fonts);
+    let stamps = page
+        .elements
+        .iter()
+        .filter(|e| matches!(e, Element::Stamp { .. }));
+    if stamps.clone().next().is_some() {
+        w.op(b"/Artifact <</Type /Pagination /Subtype /Watermark>> BDC\n");
+        for e in stamps {
+            if let Element::Stamp { run, angle } = e {
+                w.text_run(&mut text, run, *angle, fonts);
+            }
         }
+        text.end(&mut w);
+        w.op(b"EMC\n");
     }
-    text.end(&mut w);
-    for e in &page.elements {
-        if let Element::Fill { rect, color } = e {
+    let mut fills = page.elements.iter().filter_map(|e| match e {
+        Element::Fill { rect, color } => Some((rect, color)),
+        _ => None,
+    });
+    if let Some(first) = fills.next() {
+        w.op(b"/Artifact BMC\n");
+        for (rect, color) in std::iter::once(first).chain(fills) {
             w.set_fill(*color);
             for v in coords::pdf_rect(page.height, rect) {
                 w.real(v);
             }
             w.op(b"re f\n");
         }
+        w.op(b"EMC\n");
     }
-    for e in &page.elements {
-        if let Element::Picture { rect, picture, .. } = e
+    // Links and pictures are numbered in page order, as the writer keeps them.
+    let objects: Vec<usize> = page
+        .elements
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e, Element::Link { .. } | Element::Picture { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    let object_no = |i: usize| objects.binary_search(&i).unwrap_or(0);
+    for (i, e) in page.elements.iter().enumerate() {
+        if let Element::Picture {
+            rect, picture, tag, ..
+        } = e
             && let Some(n) = pictures.iter().position(|p| Arc::ptr_eq(p, picture))
         {
+            match tag {
+                Tag::Node(_) => {
+                    w.op(b"/Figure ");
+                    w.mcid(marked.len());
+                    marked.push(Marked {
+                        owner: Owner::Figure(object_no(i)),
+                        element: i,
+                    });
+                }
+                _ => w.op(b"/Artifact BMC\n"),
+            }
             // The unit square scaled and moved onto the rectangle.
             let [x, y, width, height] = coords::pdf_rect(page.height, rect);
             w.op(b"q ");
             for v in [width, 0.0, 0.0, height, x, y] {
                 w.real(v);
             }
-            w.op(format!("cm /Im{n} Do Q\n").as_bytes());
+            w.op(format!("cm /Im{n} Do Q\nEMC\n").as_bytes());
         }
     }
-    for e in &page.elements {
-        if let Element::Rule {
+    let mut rules = page.elements.iter().filter_map(|e| match e {
+        Element::Rule {
             from,
             to,
             width,
             color,
-        } = e
-        {
+        } => Some((from, to, width, color)),
+        _ => None,
+    });
+    if let Some(first) = rules.next() {
+        w.op(b"/Artifact BMC\n");
+        for (from, to, width, color) in std::iter::once(first).chain(rules) {
             w.set_stroke(*color);
             if w.line_width != Some(*width) {
                 w.num(*width);
@@ -85,12 +167,94 @@ pub fn page_content(page: &Page, fonts: &[FontRef<'_>], pictures: &[Arc<Picture>
             w.point(to.0, to.1);
             w.op(b"l S\n");
         }
+        w.op(b"EMC\n");
     }
-    for run in page.runs() {
+
+    // Link areas, to put the text inside them into Link elements.
+    let links: Vec<(usize, &crate::layout::Rect, Tag)> = page
+        .elements
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Element::Link { rect, tag, .. } => Some((object_no(i), rect, *tag)),
+            _ => None,
+        })
+        .collect();
+    let mut link_texts: Vec<(usize, String)> = Vec::new();
+    let mut open: Option<Mark> = None;
+    for (i, e) in page.elements.iter().enumerate() {
+        let Element::Text(run) = e else { continue };
+        let mark = match run.tag {
+            Tag::Node(node) => {
+                let (cx, cy) = (run.x + run.width * 0.5, run.baseline - run.size * 0.3);
+                let link = links.iter().find(|(_, r, t)| {
+                    *t == run.tag
+                        && r.x <= cx
+                        && cx <= r.x + r.width
+                        && r.y <= cy
+                        && cy <= r.y + r.height
+                });
+                match link {
+                    Some(&(l, ..)) => {
+                        match link_texts.iter_mut().find(|(at, _)| *at == l) {
+                            Some((_, t)) => t.push_str(&run.text()),
+                            None => link_texts.push((l, run.text())),
+                        }
+                        Mark::Content(Owner::Link(l))
+                    }
+                    None => Mark::Content(Owner::Node(node)),
+                }
+            }
+            Tag::Artifact(Artifact::Pagination) => Mark::Pagination,
+            Tag::Untagged => Mark::Untagged,
+        };
+        if open != Some(mark) {
+            if !text.open {
+                w.op(b"BT\n");
+                text.open = true;
+            }
+            if open.is_some() {
+                w.op(b"EMC\n");
+            }
+            match mark {
+                Mark::Content(owner) => {
+                    let name = match owner {
+                        Owner::Node(node) => structure.node(node).role.name(),
+                        Owner::Link(_) => "Link",
+                        Owner::Figure(_) => "Figure",
+                    };
+                    w.out.push(b'/');
+                    w.op(name.as_bytes());
+                    w.out.push(b' ');
+                    w.mcid(marked.len());
+                    marked.push(Marked { owner, element: i });
+                }
+                Mark::Pagination => w.op(b"/Artifact <</Type /Pagination>> BDC\n"),
+                Mark::Untagged => w.op(b"/Artifact BMC\n"),
+            }
+            open = Some(mark);
+        }
         w.text_run(&mut text, run, 0.0, fonts);
     }
+    if open.is_some() {
+        w.op(b"EMC\n");
+    }
     text.end(&mut w);
-    w.out
+    PageContent {
+        bytes: w.out,
+        marked,
+        link_texts,
+    }
+}
+
+/// The marked-content sequence a text run goes into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Content(Owner),
+    Pagination,
+    /// Content layout gave no place (see [`Tag::Untagged`]): kept out of the
+    /// structure as an artifact rather than left unmarked.
+    Untagged,
 }
 
 /// Text state carried between runs of one `BT … ET` section.
@@ -124,6 +288,13 @@ struct Writer {
 impl Writer {
     fn op(&mut self, bytes: &[u8]) {
         self.out.extend_from_slice(bytes);
+    }
+
+    /// `<</MCID n>> BDC`, after the tag name.
+    fn mcid(&mut self, n: usize) {
+        self.op(b"<</MCID ");
+        syntax::int(&mut self.out, n as i64);
+        self.op(b">> BDC\n");
     }
 
     /// A number and a space.
@@ -249,6 +420,7 @@ mod tests {
             color: Color::BLACK,
             width: Pt(gids.len() as f32 * 4.5),
             spacing: Pt::ZERO,
+            tag: crate::layout::Tag::Untagged,
             glyphs: gids
                 .iter()
                 .zip(space_before)
@@ -269,7 +441,8 @@ mod tests {
             resource: "FR",
             gids: &gids,
         }];
-        String::from_utf8_lossy(&page_content(&page(elements), &fonts, &[])).into_owned()
+        let content = page_content(&page(elements), &fonts, &[], &Structure::new());
+        String::from_utf8_lossy(&content.bytes).into_owned()
     }
 
     #[test]
@@ -280,7 +453,7 @@ mod tests {
         ))]);
         assert_eq!(
             s,
-            "BT\n/FR 9 Tf\n0 0 0 rg 1 0 0 1 10 79.5 Tm\n[(\0A)-250(\0B\0C)]TJ\nET\n"
+            "BT\n/Artifact BMC\n/FR 9 Tf\n0 0 0 rg 1 0 0 1 10 79.5 Tm\n[(\0A)-250(\0B\0C)]TJ\nEMC\nET\n"
         );
     }
 
@@ -319,11 +492,11 @@ mod tests {
         ]);
         assert_eq!(
             s,
-            "0.9 0.9 0.9 rg 1 94 3 4 re f\n\
-             0.5 0.5 0.5 RG 0.5 w 0 90 m 100 90 l S\n\
-             0 80 m 100 80 l S\n\
-             BT\n/FR 9 Tf\n0 0 0 rg 1 0 0 1 10 79.5 Tm\n(\0\x01)Tj\n\
-             1 0 0 1 10 79.5 Tm\n(\0\x02)Tj\nET\n"
+            "/Artifact BMC\n0.9 0.9 0.9 rg 1 94 3 4 re f\nEMC\n\
+             /Artifact BMC\n0.5 0.5 0.5 RG 0.5 w 0 90 m 100 90 l S\n\
+             0 80 m 100 80 l S\nEMC\n\
+             BT\n/Artifact BMC\n/FR 9 Tf\n0 0 0 rg 1 0 0 1 10 79.5 Tm\n(\0\x01)Tj\n\
+             1 0 0 1 10 79.5 Tm\n(\0\x02)Tj\nEMC\nET\n"
         );
     }
 
@@ -337,8 +510,81 @@ mod tests {
             },
         ]);
         assert!(
-            s.starts_with("BT\n/FR 9 Tf\n0 0 0 rg 0 1 -1 0 10 79.5 Tm\n(\0\x02)Tj\nET\n"),
+            s.starts_with(
+                "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC\n\
+                 BT\n/FR 9 Tf\n0 0 0 rg 0 1 -1 0 10 79.5 Tm\n(\0\x02)Tj\nET\nEMC\n"
+            ),
             "{s:?}"
         );
+    }
+
+    #[test]
+    fn content_is_marked_for_its_element_and_link_text_for_its_link() {
+        use crate::layout::{Role, Scope};
+        let mut structure = Structure::new();
+        let th = structure.leaf(
+            Structure::ROOT,
+            Role::TH {
+                scope: Scope::Row,
+                row_span: 1,
+            },
+        );
+        let td = structure.leaf(Structure::ROOT, Role::TD);
+        let tagged = |gid: u16, tag: Tag| {
+            let mut r = run(&[gid], vec![0]);
+            r.tag = tag;
+            Element::Text(r)
+        };
+        let link = Element::Link {
+            rect: Rect {
+                x: Pt(9.0),
+                y: Pt(10.0),
+                width: Pt(20.0),
+                height: Pt(12.0),
+            },
+            uri: "https://example.jp/".into(),
+            tag: td,
+        };
+        let elements = vec![
+            tagged(1, th),
+            tagged(2, th),
+            tagged(3, td),
+            link,
+            tagged(4, Tag::Artifact(Artifact::Pagination)),
+        ];
+        let gids: Vec<u16> = (0..=300).collect();
+        let fonts = [FontRef {
+            style: FontStyle::Regular,
+            resource: "FR",
+            gids: &gids,
+        }];
+        let c = page_content(&page(elements), &fonts, &[], &structure);
+        let s = String::from_utf8_lossy(&c.bytes);
+        // Two runs of the TH share MCID 0; the TD's run lies inside the link area.
+        assert!(s.starts_with("BT\n/TH <</MCID 0>> BDC\n"), "{s}");
+        assert!(
+            s.contains("(\0\x02)Tj\nEMC\n/Link <</MCID 1>> BDC\n"),
+            "{s}"
+        );
+        assert!(
+            s.contains("EMC\n/Artifact <</Type /Pagination>> BDC\n"),
+            "{s}"
+        );
+        assert!(s.ends_with("(\0\x04)Tj\nEMC\nET\n"), "{s}");
+        let Tag::Node(th) = th else { unreachable!() };
+        assert_eq!(
+            c.marked,
+            [
+                Marked {
+                    owner: Owner::Node(th),
+                    element: 0
+                },
+                Marked {
+                    owner: Owner::Link(0),
+                    element: 2
+                }
+            ]
+        );
+        assert_eq!(c.link_texts, [(0, "a".to_string())]);
     }
 }

@@ -296,6 +296,7 @@ mod tests {
             color: Color::BLACK,
             width: Pt(0.0),
             spacing: Pt(0.0),
+            tag: crate::layout::Tag::Untagged,
             glyphs: text
                 .iter()
                 .map(|&(ch, gid)| RunGlyph {

@@ -12,6 +12,7 @@
 //!   annotations, Info) from the one dependency that builds it, with every patch
 //!   of its output; the only file that uses that dependency;
 //! - `fonts`: the font objects, with widths and a ToUnicode map from the source text;
+//! - `tags`: the structure tree of the tagged PDF over the pages' marked content;
 //! - `catalog`: what the catalogue gets from us: outline, XMP, PDF/A output intent
 //!   (`icc`: its sRGB profile), `/Lang` and viewer preferences;
 //! - `deflate`: the one builder of compressed streams;
@@ -30,6 +31,7 @@ mod pictures;
 mod shell;
 mod subset;
 mod syntax;
+mod tags;
 
 use lopdf::{Dictionary, ObjectId};
 use rayon::prelude::*;
@@ -183,11 +185,19 @@ fn document(
             gids,
         })
         .collect();
-    let contents: Vec<lopdf::Stream> = layout
+    let structure = &layout.structure;
+    let (contents, marks): (Vec<lopdf::Stream>, Vec<_>) = layout
         .pages
         .par_iter()
-        .map(|p| deflate::stream(Dictionary::new(), content::page_content(p, &refs, pictures)))
-        .collect();
+        .map(|p| {
+            let c = content::page_content(p, &refs, pictures, structure);
+            (
+                deflate::stream(Dictionary::new(), c.bytes),
+                (c.marked, c.link_texts),
+            )
+        })
+        .unzip();
+    let (marked, link_texts): (Vec<_>, Vec<_>) = marks.into_iter().unzip();
     lap("page content");
 
     // The pages' runs are written. Freeing millions of them takes a while (and at
@@ -203,7 +213,7 @@ fn document(
             elements: p
                 .elements
                 .iter()
-                .filter(|e| matches!(e, Element::Link { .. }))
+                .filter(|e| matches!(e, Element::Link { .. } | Element::Picture { .. }))
                 .cloned()
                 .collect(),
         })
@@ -218,6 +228,13 @@ fn document(
         doc: mut lo,
         resources,
     } = shell::build(&layout.pages, meta, contents)?;
+    tags::write(
+        &mut lo,
+        &layout.structure,
+        &layout.pages,
+        &marked,
+        &link_texts,
+    );
     catalog::finish(&mut lo, &layout, meta);
     lap("pdf objects");
     Ok(Assembled {

@@ -76,7 +76,7 @@ fn page_skeleton(page: &Page) -> PdfPage {
         .elements
         .iter()
         .filter_map(|e| match e {
-            Element::Link { rect, uri } => {
+            Element::Link { rect, uri, .. } => {
                 let [x, y, width, height] = coords::pdf_rect(page.height, rect);
                 Some(Op::LinkAnnotation {
                     link: LinkAnnotation::new(
@@ -237,6 +237,7 @@ mod tests {
                 height: Pt(9.0),
             },
             uri: "https://example.com/a".to_string(),
+            tag: crate::layout::Tag::Untagged,
         };
         let meta = Metadata {
             title: "情報開示".to_string(),

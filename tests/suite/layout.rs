@@ -322,7 +322,7 @@ fn inline_markup_bold_runs_and_named_links() {
         .elements
         .iter()
         .filter_map(|e| match e {
-            Element::Link { rect, uri } => Some((rect, uri)),
+            Element::Link { rect, uri, .. } => Some((rect, uri)),
             _ => None,
         })
         .collect();
