@@ -17,6 +17,41 @@ pub struct Drawn {
     pub x: f32,
     pub y: f32,
     pub text: String,
+    /// The marked content it is in, innermost: an MCID, an artifact, or none.
+    pub marked: Marked,
+}
+
+/// Marked content around a drawing operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marked {
+    None,
+    Artifact,
+    Mcid(i64),
+}
+
+/// The marked-content stack after operation `op` (BDC, BMC, EMC), for the
+/// readers of content streams here.
+pub fn track_marked(stack: &mut Vec<Marked>, op: &lopdf::content::Operation) {
+    match op.operator.as_str() {
+        "BMC" | "BDC" => {
+            let tag = op.operands.first().and_then(|o| o.as_name().ok());
+            let mcid = op
+                .operands
+                .get(1)
+                .and_then(|o| o.as_dict().ok())
+                .and_then(|d| d.get(b"MCID").ok())
+                .and_then(|m| m.as_i64().ok());
+            stack.push(match (tag, mcid) {
+                (Some(b"Artifact"), _) => Marked::Artifact,
+                (_, Some(n)) => Marked::Mcid(n),
+                _ => Marked::None,
+            });
+        }
+        "EMC" => {
+            stack.pop().expect("EMC closes a BMC or BDC");
+        }
+        _ => {}
+    }
 }
 
 /// Builds `yaml` into PDF bytes with the default options.
@@ -92,7 +127,9 @@ pub fn drawn_text(pdf: &[u8]) -> Vec<Drawn> {
             .collect();
         let content = Content::decode(&doc.get_page_content(page_id)).unwrap();
         let (mut font, mut x, mut y) = (None, 0.0, 0.0);
+        let mut marked = Vec::new();
         for op in content.operations {
+            track_marked(&mut marked, &op);
             match op.operator.as_str() {
                 "Tf" => font = fonts.get(op.operands[0].as_name().unwrap()),
                 "Tm" => {
@@ -121,6 +158,7 @@ pub fn drawn_text(pdf: &[u8]) -> Vec<Drawn> {
                         x,
                         y,
                         text,
+                        marked: marked.last().copied().unwrap_or(Marked::None),
                     });
                 }
                 _ => {}

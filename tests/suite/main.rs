@@ -10,4 +10,5 @@ mod hostile;
 mod layout;
 mod pdf_text;
 mod release;
+mod tagged;
 mod typesetting;
