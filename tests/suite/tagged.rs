@@ -398,7 +398,16 @@ fn the_default_document_is_a_tagged_table_with_every_cell_once() {
     assert!(urls > 0 && links.len() >= urls);
     for link in links {
         assert!(!link.text(&drawn).is_empty());
-        assert!(link.kids.iter().any(|k| matches!(k, Kid::Object(_))));
+        let annots: Vec<&Dictionary> = link
+            .kids
+            .iter()
+            .filter_map(|k| match k {
+                Kid::Object(id) => Some(t.doc.get_dictionary(*id).unwrap()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(annots.len(), 1);
+        assert_eq!(annots[0].get(b"Subtype").unwrap().as_name().unwrap(), b"Link");
     }
 }
 
