@@ -155,13 +155,27 @@ pub fn iso_date(epoch: i64) -> String {
     )
 }
 
-/// The XMP packet mirroring the Info dictionary (and PDF/A identification).
+/// The XMP packet mirroring the Info dictionary, with the PDF/UA-1
+/// identification (and the PDF/A one).
 fn xmp_packet(meta: &Metadata) -> String {
     let date = iso_date(meta.date_epoch);
     // Joined as the shell joins them in the Info dictionary: the two must agree.
     let keywords = xml(&meta.keywords.join(","));
+    // PDF/A-2 knows only its own schemas: pdfuaid needs its description
+    // (the extension schema of ISO 14289-1, 5).
     let pdfa = if meta.pdfa {
-        "\n   <pdfaid:part>2</pdfaid:part>\n   <pdfaid:conformance>B</pdfaid:conformance>"
+        "\n   <pdfaid:part>2</pdfaid:part>\n   <pdfaid:conformance>B</pdfaid:conformance>\n   \
+         <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n    \
+         <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n    \
+         <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n    \
+         <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n    \
+         <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n     \
+         <pdfaProperty:name>part</pdfaProperty:name>\n     \
+         <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n     \
+         <pdfaProperty:category>internal</pdfaProperty:category>\n     \
+         <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\n    \
+         </rdf:li></rdf:Seq></pdfaSchema:property>\n   \
+         </rdf:li></rdf:Bag></pdfaExtension:schemas>"
     } else {
         ""
     };
@@ -173,7 +187,11 @@ fn xmp_packet(meta: &Metadata) -> String {
     xmlns:dc="http://purl.org/dc/elements/1.1/"
     xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
     xmlns:xmp="http://ns.adobe.com/xap/1.0/"
-    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+    xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
+    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
    <dc:format>application/pdf</dc:format>
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
    <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
@@ -184,7 +202,8 @@ fn xmp_packet(meta: &Metadata) -> String {
    <xmp:CreatorTool>{producer}</xmp:CreatorTool>
    <xmp:CreateDate>{date}</xmp:CreateDate>
    <xmp:ModifyDate>{date}</xmp:ModifyDate>
-   <xmp:MetadataDate>{date}</xmp:MetadataDate>{pdfa}
+   <xmp:MetadataDate>{date}</xmp:MetadataDate>
+   <pdfuaid:part>1</pdfuaid:part>{pdfa}
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>

@@ -18,23 +18,25 @@ use sha2::{Digest, Sha256};
 /// over the cores.
 const OBJECTS_PER_STREAM: usize = 256;
 
-/// Serialises `doc` as a complete PDF file.
+/// Serialises `doc`, with the objects `raw` already serialised (their ids
+/// taken from `doc`), as a complete PDF file.
 ///
 /// Streams are written as they are (they are compressed already, or must not be,
 /// like XMP); every other object goes into an object stream. The trailer `/ID` is
 /// the first 16 bytes of a SHA-256 of everything before the cross-reference
 /// stream, so identical input gives identical bytes and any change gives a new ID.
-pub fn write(doc: &Document) -> Vec<u8> {
+pub fn write(doc: &Document, raw: &[(ObjectId, Vec<u8>)]) -> Vec<u8> {
     let mut direct: Vec<(ObjectId, &Object)> = Vec::new();
-    let mut packed: Vec<(ObjectId, &Object)> = Vec::new();
+    let mut packed: Vec<(ObjectId, Packed)> = Vec::new();
     for (&id, object) in &doc.objects {
         match object {
             Object::Stream(_) => direct.push((id, object)),
             _ if id.1 != 0 => direct.push((id, object)),
-            _ => packed.push((id, object)),
+            _ => packed.push((id, Packed::Object(object))),
         }
     }
-    let chunks: Vec<&[(ObjectId, &Object)]> = packed.chunks(OBJECTS_PER_STREAM).collect();
+    packed.extend(raw.iter().map(|(id, bytes)| (*id, Packed::Raw(bytes))));
+    let chunks: Vec<&[(ObjectId, Packed)]> = packed.chunks(OBJECTS_PER_STREAM).collect();
     let streams: Vec<Object> = chunks
         .par_iter()
         .map(|chunk| object_stream(chunk))
@@ -58,7 +60,13 @@ pub fn write(doc: &Document) -> Vec<u8> {
     out.extend_from_slice(b"%\xE2\xE3\xCF\xD3\n");
     // Highest object number in use; the object streams and the cross-reference
     // stream are numbered after it.
-    let max_id = doc.objects.keys().map(|id| id.0).max().unwrap_or(0);
+    let max_id = doc
+        .objects
+        .keys()
+        .chain(raw.iter().map(|(id, _)| id))
+        .map(|id| id.0)
+        .max()
+        .unwrap_or(0);
     let size = max_id as usize + streams.len() + 2;
     // Per object number: (type, field 2, field 3) of its cross-reference entry.
     let mut xref: Vec<(u8, u64, u16)> = vec![(0, 0, 0); size];
@@ -108,8 +116,15 @@ pub fn write(doc: &Document) -> Vec<u8> {
     out
 }
 
+/// An object that goes into an object stream.
+enum Packed<'a> {
+    Object(&'a Object),
+    /// Serialised already.
+    Raw(&'a [u8]),
+}
+
 /// One object stream holding `objects`, deflated.
-fn object_stream(objects: &[(ObjectId, &Object)]) -> Object {
+fn object_stream(objects: &[(ObjectId, Packed)]) -> Object {
     let mut header = Vec::with_capacity(objects.len() * 12);
     let mut body = Vec::with_capacity(objects.len() * 200);
     for (id, object) in objects {
@@ -117,7 +132,10 @@ fn object_stream(objects: &[(ObjectId, &Object)]) -> Object {
         header.push(b' ');
         syntax::uint(&mut header, body.len() as u64);
         header.push(b' ');
-        syntax::object(&mut body, object);
+        match object {
+            Packed::Object(object) => syntax::object(&mut body, object),
+            Packed::Raw(bytes) => body.extend_from_slice(bytes),
+        }
         body.push(b'\n');
     }
     let first = header.len() as i64;
@@ -187,7 +205,7 @@ mod tests {
     #[test]
     fn file_reads_back_with_every_object() {
         let doc = sample("a");
-        let bytes = write(&doc);
+        let bytes = write(&doc, &[]);
         let back = Document::load_mem(&bytes).unwrap();
         assert_eq!(back.get_pages().len(), 1);
         for (id, object) in &doc.objects {
@@ -209,7 +227,7 @@ mod tests {
     #[test]
     fn id_is_a_hash_of_the_content() {
         let id = |body: &str| {
-            let back = Document::load_mem(&write(&sample(body))).unwrap();
+            let back = Document::load_mem(&write(&sample(body), &[])).unwrap();
             back.trailer.get(b"ID").unwrap().clone()
         };
         assert_eq!(id("a"), id("a"));

@@ -135,6 +135,7 @@ pub fn write(
     );
     let Assembled {
         doc: mut lo,
+        elements,
         resources,
         freeing,
     } = document?;
@@ -156,7 +157,7 @@ pub fn write(
         }
     }
 
-    let out = file::write(&lo);
+    let out = file::write(&lo, &elements);
     // A panic while freeing cannot leave anything behind worth reporting.
     if let Some(freeing) = freeing {
         let _ = freeing.join();
@@ -228,7 +229,7 @@ fn document(
         doc: mut lo,
         resources,
     } = shell::build(&layout.pages, meta, contents)?;
-    tags::write(
+    let elements = tags::write(
         &mut lo,
         &layout.structure,
         &layout.pages,
@@ -239,6 +240,7 @@ fn document(
     lap("pdf objects");
     Ok(Assembled {
         doc: lo,
+        elements,
         resources,
         freeing,
     })
@@ -247,6 +249,8 @@ fn document(
 /// The document without its fonts, as [`document`] leaves it.
 struct Assembled {
     doc: lopdf::Document,
+    /// The structure elements, serialised (see `tags::write`).
+    elements: Vec<(ObjectId, Vec<u8>)>,
     /// The resource dictionary the pages share, which the fonts go into.
     resources: Option<ObjectId>,
     /// The thread freeing the written pages, if one could be started.

@@ -61,7 +61,10 @@ fn text(o: &Object) -> String {
 }
 
 fn read_elem(doc: &Document, pages: &[ObjectId], d: &Dictionary) -> Elem {
-    assert_eq!(d.get(b"Type").unwrap().as_name().unwrap(), b"StructElem");
+    // `/Type /StructElem` is optional; when given it must be right.
+    if let Ok(t) = d.get(b"Type") {
+        assert_eq!(t.as_name().unwrap(), b"StructElem");
+    }
     let role = String::from_utf8(d.get(b"S").unwrap().as_name().unwrap().to_vec()).unwrap();
     let page_of = |d: &Dictionary| {
         d.get(b"Pg").ok().map(|p| {
@@ -309,6 +312,11 @@ fn the_default_document_is_a_tagged_table_with_every_cell_once() {
     check_marked_content(&t);
     check_parent_tree(&t);
     let drawn = marked_text(&pdf);
+    let xmp = String::from_utf8_lossy(&pdf);
+    assert!(
+        xmp.contains("<pdfuaid:part>1</pdfuaid:part>"),
+        "XMP names PDF/UA-1"
+    );
 
     assert_eq!(t.root.role, "Document");
     assert_eq!(t.root.roles(), ["P", "H1", "P", "P", "P", "Table"]);
@@ -407,7 +415,10 @@ fn the_default_document_is_a_tagged_table_with_every_cell_once() {
             })
             .collect();
         assert_eq!(annots.len(), 1);
-        assert_eq!(annots[0].get(b"Subtype").unwrap().as_name().unwrap(), b"Link");
+        assert_eq!(
+            annots[0].get(b"Subtype").unwrap().as_name().unwrap(),
+            b"Link"
+        );
     }
 }
 
