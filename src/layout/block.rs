@@ -790,13 +790,17 @@ fn make_line(
     let pt = |milli_em: f32| Pt(milli_em * spec.size.0 / 1000.0);
 
     // Most lines are one run; a link or a Latin word in a justified line adds more.
-    let mut runs = Vec::with_capacity(1);
+    let mut runs: Vec<TextRun> = Vec::with_capacity(1);
     let mut rects = Vec::new();
     // Pen position in milli-ems (fractional: the even spacing need not be whole).
     let mut x = x0.0 as f32;
     let mut i = range.start;
     while i < range.end {
         let (link, bold) = kind_of(i);
+        if let Some(last) = runs.last_mut() {
+            // 和欧間 and justification's whole adjustments: far inside i16.
+            last.gap_after = space(i).0 as i16;
+        }
         let lead = space(i).0 as f32 + if spaced(i) { justified.spacing } else { 0.0 };
         let run_x = x + lead;
         // The run ends where the link state changes, or where its gaps stop (or
@@ -860,6 +864,7 @@ fn make_line(
             glyphs,
             trailing,
             tag: Tag::Untagged,
+            gap_after: 0,
         });
         x = run_x + run_width;
         i = end;

@@ -68,6 +68,11 @@ pub struct TextRun {
     pub trailing: Vec<(u32, Box<str>)>,
     /// The structure element the run is content of, or why it is not content.
     pub tag: Tag,
+    /// Extra space after the last glyph (1/1000 em) up to the next run of the
+    /// line, when that gap is 和欧間 (`space_before` of what follows): the PDF
+    /// writer carries it in the glyph's advance rather than leave a gap that
+    /// text extraction reads as a space.
+    pub gap_after: i16,
 }
 
 impl TextRun {

@@ -22,6 +22,8 @@ pub struct FontRef<'a> {
     pub resource: &'static str,
     /// Original glyph id → subset glyph id.
     pub gids: &'a [u16],
+    /// The face's glyph use, for the ids of its widened copies.
+    pub widened: &'a super::fonts::GlyphUse,
 }
 
 /// Who one marked-content sequence (one MCID) of a page belongs to.
@@ -371,26 +373,39 @@ impl Writer {
         }
         self.point(run.x, run.baseline);
         self.op(b"Tm\n");
-        self.glyphs(run, font.gids);
+        self.glyphs(run, font);
     }
 
-    /// The glyphs as `Tj`, or as `TJ` with the extra spaces (和欧間) as offsets.
-    /// TJ offsets are subtracted from the pen position, hence negative.
-    fn glyphs(&mut self, run: &TextRun, gids: &[u16]) {
-        let spaced = run.glyphs.iter().skip(1).any(|g| g.space_before != 0);
+    /// The glyphs as `Tj`, or as `TJ` with extra space as offsets. A space wide
+    /// enough to read as a word gap (和欧間) is carried in the advance of the
+    /// glyph before it instead, a widened copy of that glyph (see `widen`), so
+    /// that text extraction finds no gap there; smaller ones (and the squeezes,
+    /// negative) stay offsets, which are subtracted from the pen position.
+    fn glyphs(&mut self, run: &TextRun, font: &FontRef) {
+        let widened = &font.widened.widened;
+        let carried = |i: usize| {
+            let space = super::fonts::space_after(run, i);
+            (space > 0 && !widened.is_empty())
+                .then(|| font.widened.widened_gid(run.glyphs[i].gid, space))
+                .flatten()
+        };
+        let offset = |i: usize| {
+            let g = &run.glyphs[i];
+            (i > 0 && g.space_before != 0 && carried(i - 1).is_none()).then_some(g.space_before)
+        };
+        let spaced = (1..run.glyphs.len()).any(|i| offset(i).is_some());
         if spaced {
             self.out.push(b'[');
         }
         self.out.push(b'(');
         for (i, g) in run.glyphs.iter().enumerate() {
-            let space = g.space_before;
-            if i > 0 && space != 0 {
+            if let Some(space) = offset(i) {
                 self.out.push(b')');
-                // TJ offsets are subtracted from the pen position.
                 syntax::int(&mut self.out, -i64::from(space));
                 self.out.push(b'(');
             }
-            let gid = gids.get(g.gid as usize).copied().unwrap_or(0);
+            let gid =
+                carried(i).unwrap_or_else(|| font.gids.get(g.gid as usize).copied().unwrap_or(0));
             syntax::literal_bytes(&mut self.out, &gid.to_be_bytes());
         }
         self.out.push(b')');
@@ -421,6 +436,7 @@ mod tests {
             width: Pt(gids.len() as f32 * 4.5),
             spacing: Pt::ZERO,
             tag: crate::layout::Tag::Untagged,
+            gap_after: 0,
             glyphs: gids
                 .iter()
                 .zip(space_before)
@@ -434,27 +450,53 @@ mod tests {
         }
     }
 
-    fn render(elements: Vec<Element>) -> String {
+    /// The page's content with an identity glyph mapping (and widened copies
+    /// numbered as a subset of these glyphs would number them).
+    fn content(elements: Vec<Element>, structure: &Structure) -> PageContent {
         let gids: Vec<u16> = (0..=300).collect();
+        let page = page(elements);
+        let used = super::super::fonts::GlyphUse::collect(
+            std::slice::from_ref(&page),
+            &crate::text::font::FontSet::bundled(),
+        );
+        let regular = used.iter().find(|u| u.style == FontStyle::Regular);
+        let none =
+            super::super::fonts::GlyphUse::collect(&[], &crate::text::font::FontSet::bundled());
         let fonts = [FontRef {
             style: FontStyle::Regular,
             resource: "FR",
             gids: &gids,
+            widened: regular.unwrap_or_else(|| &none[0]),
         }];
-        let content = page_content(&page(elements), &fonts, &[], &Structure::new());
-        String::from_utf8_lossy(&content.bytes).into_owned()
+        page_content(&page, &fonts, &[], structure)
+    }
+
+    fn render(elements: Vec<Element>) -> String {
+        String::from_utf8_lossy(&content(elements, &Structure::new()).bytes).into_owned()
     }
 
     #[test]
     fn text_is_placed_with_flipped_y_and_spaced_with_offsets() {
         let s = render(vec![Element::Text(run(
             &[0x41, 0x42, 0x43],
-            vec![0, 250, 0],
+            vec![0, 30, 0],
         ))]);
         assert_eq!(
             s,
-            "BT\n/Artifact BMC\n/FR 9 Tf\n0 0 0 rg 1 0 0 1 10 79.5 Tm\n[(\0A)-250(\0B\0C)]TJ\nEMC\nET\n"
+            "BT\n/Artifact BMC\n/FR 9 Tf\n0 0 0 rg 1 0 0 1 10 79.5 Tm\n[(\0A)-30(\0B\0C)]TJ\nEMC\nET\n"
         );
+    }
+
+    #[test]
+    fn a_word_gap_is_carried_by_a_widened_copy_of_the_glyph_before_it() {
+        // 和欧間 of a quarter em before B, and after the run's last glyph C (up
+        // to the next run); the squeeze before C stays an offset.
+        let mut r = run(&[0x41, 0x42, 0x43], vec![0, 250, -60]);
+        r.gap_after = 250;
+        let s = render(vec![Element::Text(r)]);
+        // Three glyphs used: .notdef, A, B, C are 0–3, the copies 4 (A+250) and
+        // 5 (C+250).
+        assert!(s.contains("[(\0\x04\0B)60(\0\x05)]TJ"), "{s:?}");
     }
 
     #[test]
@@ -552,13 +594,7 @@ mod tests {
             link,
             tagged(4, Tag::Artifact(Artifact::Pagination)),
         ];
-        let gids: Vec<u16> = (0..=300).collect();
-        let fonts = [FontRef {
-            style: FontStyle::Regular,
-            resource: "FR",
-            gids: &gids,
-        }];
-        let c = page_content(&page(elements), &fonts, &[], &structure);
+        let c = content(elements, &structure);
         let s = String::from_utf8_lossy(&c.bytes);
         // Two runs of the TH share MCID 0; the TD's run lies inside the link area.
         assert!(s.starts_with("BT\n/TH <</MCID 0>> BDC\n"), "{s}");

@@ -27,11 +27,34 @@ use crate::text::font::{FontFace, FontSet, FontStyle};
 pub struct GlyphUse {
     pub style: FontStyle,
     by_gid: Vec<Option<(char, Box<str>)>>,
+    /// Glyphs drawn with space after them (original glyph id, 1/1000 em), sorted:
+    /// each gets a widened copy (see `widen`), numbered after the subset's own
+    /// glyphs in this order. Empty for a CFF face, which keeps `TJ` offsets.
+    pub widened: Vec<(u16, i16)>,
+    /// The subset glyph id of the first widened copy: after .notdef and the
+    /// glyphs used.
+    pub widened_base: u16,
+}
+
+/// The smallest space after a glyph that goes into a widened copy, in 1/1000
+/// em: every 和欧間 (at least 1/8 em) and wider justification gaps. Smaller
+/// gaps stay `TJ` offsets; no reader takes a gap under a tenth of an em for
+/// a space, and each distinct width is a glyph more in the font.
+pub const WIDEN_MIN: i16 = 50;
+
+/// The space to carry in the advance of glyph `k` of `run`: what the layout
+/// put before the next glyph, or after the run's last one.
+pub fn space_after(run: &crate::layout::TextRun, k: usize) -> i16 {
+    let space = match run.glyphs.get(k + 1) {
+        Some(next) => next.space_before,
+        None => run.gap_after,
+    };
+    if space >= WIDEN_MIN { space } else { 0 }
 }
 
 impl GlyphUse {
     /// Every face used on `pages`, in style order.
-    pub fn collect(pages: &[Page]) -> Vec<GlyphUse> {
+    pub fn collect(pages: &[Page], fonts: &FontSet) -> Vec<GlyphUse> {
         let mut uses: Vec<GlyphUse> = Vec::new();
         for (run, _) in pages.iter().flat_map(Page::all_runs) {
             let i = match uses.iter().position(|u| u.style == run.style) {
@@ -40,10 +63,18 @@ impl GlyphUse {
                     uses.push(GlyphUse {
                         style: run.style,
                         by_gid: Vec::new(),
+                        widened: Vec::new(),
+                        widened_base: 0,
                     });
                     uses.len() - 1
                 }
             };
+            for k in 0..run.glyphs.len() {
+                let space = space_after(run, k);
+                if space > 0 {
+                    uses[i].widened.push((run.glyphs[k].gid, space));
+                }
+            }
             let by_gid = &mut uses[i].by_gid;
             for (k, g) in run.glyphs.iter().enumerate() {
                 let gid = usize::from(g.gid);
@@ -61,7 +92,26 @@ impl GlyphUse {
             }
         }
         uses.sort_by_key(|u| u.style);
+        for u in &mut uses {
+            if fonts.face(u.style).is_truetype() {
+                u.widened.sort_unstable();
+                u.widened.dedup();
+            } else {
+                u.widened = Vec::new();
+            }
+            // At most 65,535 glyph ids exist.
+            u.widened_base = (1 + u.glyphs().count()) as u16;
+        }
         uses
+    }
+
+    /// The glyph id of the widened copy of `gid` with `space` after it, in a
+    /// subset of these glyphs, if it has one.
+    pub fn widened_gid(&self, gid: u16, space: i16) -> Option<u16> {
+        let k = self.widened.binary_search(&(gid, space)).ok()?;
+        // `widen` refuses more than 65,535 glyphs, so ids past that never reach
+        // a PDF.
+        Some(self.widened_base.wrapping_add(k as u16))
     }
 
     /// The original glyph ids used, ascending, without .notdef.
@@ -107,7 +157,23 @@ pub fn subset_all(uses: &[GlyphUse], fonts: &FontSet) -> Result<Vec<Embeddable>,
                     font: face.name().to_string(),
                     source: Box::new(source),
                 })?;
-            let bytes = std::mem::take(&mut subset.bytes);
+            let mut bytes = std::mem::take(&mut subset.bytes);
+            if !u.widened.is_empty() {
+                let per_em = f32::from(face.units_per_em());
+                let copies: Vec<(u16, u16)> = u
+                    .widened
+                    .iter()
+                    .map(|&(gid, space)| {
+                        let new = subset.gids.get(usize::from(gid)).copied().unwrap_or(0);
+                        (new, (f32::from(space) * per_em / 1000.0).round() as u16)
+                    })
+                    .collect();
+                bytes = super::widen::widen(&bytes, &copies).ok_or_else(|| PdfError::Subset {
+                    font: face.name().to_string(),
+                    source: "its glyph tables could not be extended with widened glyphs".into(),
+                })?;
+                subset.count += copies.len() as u16;
+            }
             let dict = if subset.cff {
                 dictionary! { "Subtype" => "OpenType" }
             } else {
@@ -143,6 +209,24 @@ pub fn add_font(
             *w = Object::Integer(i64::from(advance));
         }
         to_unicode.push((new, text.to_string()));
+    }
+    // The widened copies: the advance with the space after, the same text.
+    for &(old, space) in &used.widened {
+        let Some(new) = used.widened_gid(old, space) else {
+            continue;
+        };
+        let base = sub.gids.get(usize::from(old)).copied().unwrap_or(0);
+        let Some((_, text)) = to_unicode.iter().find(|(g, _)| *g == base).cloned() else {
+            continue;
+        };
+        let advance = match &widths.get(usize::from(base)) {
+            Some(Object::Integer(w)) => *w,
+            _ => 0,
+        };
+        if let Some(w) = widths.get_mut(usize::from(new)) {
+            *w = Object::Integer(advance + i64::from(space));
+        }
+        to_unicode.push((new, text));
     }
     to_unicode.sort_unstable_by_key(|(gid, _)| *gid);
 
@@ -297,6 +381,7 @@ mod tests {
             width: Pt(0.0),
             spacing: Pt(0.0),
             tag: crate::layout::Tag::Untagged,
+            gap_after: 0,
             glyphs: text
                 .iter()
                 .map(|&(ch, gid)| RunGlyph {
@@ -321,7 +406,7 @@ mod tests {
                 run(&[('区', 9)], vec![(0, "\u{FE00}".into())]),
             ],
         };
-        let uses = GlyphUse::collect(std::slice::from_ref(&page));
+        let uses = GlyphUse::collect(std::slice::from_ref(&page), &FontSet::bundled());
         assert_eq!(uses.len(), 1);
         assert_eq!(uses[0].gids(), vec![7, 8, 9]);
         let texts: Vec<(u16, char, &str)> = uses[0].glyphs().collect();

@@ -32,6 +32,7 @@ mod shell;
 mod subset;
 mod syntax;
 mod tags;
+mod widen;
 
 use lopdf::{Dictionary, ObjectId};
 use rayon::prelude::*;
@@ -123,7 +124,7 @@ pub fn write(
     meta: &Metadata,
     lap: Lap<'_>,
 ) -> Result<Vec<u8>, PdfError> {
-    let uses = GlyphUse::collect(&layout.pages);
+    let uses = GlyphUse::collect(&layout.pages, fonts);
     let pictures = pictures::collect(&layout.pages);
     let maps: Vec<Vec<u16>> = uses.iter().map(|u| subset::gid_map(&u.gids())).collect();
     // rayon::join, not a thread of our own: waiting in it lets this thread help
@@ -184,6 +185,7 @@ fn document(
             style: u.style,
             resource: fonts::resource_name(u.style),
             gids,
+            widened: u,
         })
         .collect();
     let structure = &layout.structure;

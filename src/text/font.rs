@@ -245,6 +245,17 @@ impl FontFace {
         &self.data
     }
 
+    /// Font units per em.
+    pub fn units_per_em(&self) -> u16 {
+        self.units_per_em
+    }
+
+    /// Whether the outlines are TrueType (`glyf`), not CFF.
+    pub fn is_truetype(&self) -> bool {
+        ttf_parser::RawFace::parse(&self.data, 0)
+            .is_ok_and(|f| f.table(ttf_parser::Tag::from_bytes(b"glyf")).is_some())
+    }
+
     /// Distance from baseline to the top of the em box used for line placement.
     pub fn ascent(&self, size: Pt) -> Pt {
         Pt(size.0 * self.ascender as f32 / self.units_per_em as f32)

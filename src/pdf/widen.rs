@@ -1,0 +1,256 @@
+//! Widened glyphs: copies of subset glyphs whose advance includes the space
+//! that follows them (和欧間, the quarter em between Japanese and Latin text).
+//!
+//! A gap written as a `TJ` offset is a gap between glyph boxes, and text
+//! extraction turns such gaps into spaces the source does not have: `2024 年 6
+//! 月`. Inside a glyph's advance there is no gap, so every reader gives back
+//! `2024年6月`; the glyph is drawn the same. The copy's advance is stated
+//! alike in the font's `hmtx` and in the PDF's `/W` (PDF/A wants the two to
+//! agree).
+//!
+//! TrueType only: a copy is the glyph's `glyf` data again, with a `loca`
+//! entry, a full `hmtx` entry and `maxp`/`hhea` counts raised; tables indexed
+//! by glyph that would need the same (`hdmx`, `LTSH`, `VDMX`, `post` names)
+//! are dropped or reduced, as they are optional. CFF faces keep their `TJ`
+//! offsets.
+
+/// Adds a copy of each `(glyph, extra)` in `widened` to the TrueType font
+/// `font`, in that order after its `count` glyphs, advancing `extra` font
+/// units more than the glyph. Returns the new font, or `None` if the font is
+/// not one this can extend (CFF, or tables it cannot read).
+pub fn widen(font: &[u8], widened: &[(u16, u16)]) -> Option<Vec<u8>> {
+    if widened.is_empty() {
+        return Some(font.to_vec());
+    }
+    let tables = read_tables(font)?;
+    let get = |tag: &[u8; 4]| tables.iter().find(|t| &t.tag == tag).map(|t| t.data);
+    let head = get(b"head")?;
+    let maxp = get(b"maxp")?;
+    let hhea = get(b"hhea")?;
+    let hmtx = get(b"hmtx")?;
+    let loca = get(b"loca")?;
+    let glyf = get(b"glyf")?;
+    let n = usize::from(u16_at(maxp, 4)?);
+    let long_loca = i16_at(head, 50)? == 1;
+    let offset = |i: usize| -> Option<usize> {
+        if long_loca {
+            Some(u32_at(loca, i * 4)? as usize)
+        } else {
+            Some(usize::from(u16_at(loca, i * 2)?) * 2)
+        }
+    };
+    let offsets: Vec<usize> = (0..=n).map(offset).collect::<Option<_>>()?;
+    let metrics = h_metrics(hmtx, usize::from(u16_at(hhea, 34)?), n)?;
+
+    let total = n + widened.len();
+    if total > usize::from(u16::MAX) {
+        return None;
+    }
+    // glyf: the old glyphs as they are, then each copy, 4-byte aligned.
+    let mut new_glyf = glyf.to_vec();
+    let mut new_offsets = offsets.clone();
+    let mut new_metrics = metrics.clone();
+    for &(gid, extra) in widened {
+        let g = usize::from(gid);
+        let data = glyf.get(*offsets.get(g)?..*offsets.get(g + 1)?)?;
+        while new_glyf.len() % 4 != 0 {
+            new_glyf.push(0);
+        }
+        // The copy's start; the previous glyph ends here too.
+        *new_offsets.last_mut()? = new_glyf.len();
+        new_glyf.extend_from_slice(data);
+        new_offsets.push(new_glyf.len());
+        let (advance, lsb) = *metrics.get(g)?;
+        new_metrics.push((advance.checked_add(extra)?, lsb));
+    }
+    let mut new_loca = Vec::with_capacity((total + 1) * 4);
+    for o in &new_offsets {
+        new_loca.extend_from_slice(&u32::try_from(*o).ok()?.to_be_bytes());
+    }
+    let mut new_hmtx = Vec::with_capacity(total * 4);
+    for (advance, lsb) in &new_metrics {
+        new_hmtx.extend_from_slice(&advance.to_be_bytes());
+        new_hmtx.extend_from_slice(&lsb.to_be_bytes());
+    }
+    let mut new_head = head.to_vec();
+    new_head
+        .get_mut(50..52)?
+        .copy_from_slice(&1i16.to_be_bytes());
+    // checkSumAdjustment is set once the file is assembled.
+    new_head.get_mut(8..12)?.copy_from_slice(&[0; 4]);
+    let mut new_maxp = maxp.to_vec();
+    new_maxp
+        .get_mut(4..6)?
+        .copy_from_slice(&(total as u16).to_be_bytes());
+    let mut new_hhea = hhea.to_vec();
+    new_hhea
+        .get_mut(34..36)?
+        .copy_from_slice(&(total as u16).to_be_bytes());
+
+    let mut out_tables: Vec<([u8; 4], Vec<u8>)> = Vec::with_capacity(tables.len());
+    for t in &tables {
+        let data = match &t.tag {
+            b"head" => new_head.clone(),
+            b"maxp" => new_maxp.clone(),
+            b"hhea" => new_hhea.clone(),
+            b"hmtx" => new_hmtx.clone(),
+            b"loca" => new_loca.clone(),
+            b"glyf" => new_glyf.clone(),
+            // Indexed by glyph and optional: gone rather than wrong.
+            b"hdmx" | b"LTSH" | b"VDMX" | b"vhea" | b"vmtx" => continue,
+            // Glyph names (format 2) are indexed by glyph: keep the header only,
+            // as format 3 (no names).
+            b"post" if t.data.len() >= 32 && u32_at(t.data, 0)? == 0x0002_0000 => {
+                let mut post = t.data[..32].to_vec();
+                post[..4].copy_from_slice(&0x0003_0000u32.to_be_bytes());
+                post
+            }
+            _ => t.data.to_vec(),
+        };
+        out_tables.push((t.tag, data));
+    }
+    Some(assemble(u32_at(font, 0)?, &mut out_tables))
+}
+
+/// One table of the font: its tag and bytes.
+struct Table<'a> {
+    tag: [u8; 4],
+    data: &'a [u8],
+}
+
+fn u16_at(d: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(d.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn i16_at(d: &[u8], at: usize) -> Option<i16> {
+    Some(i16::from_be_bytes(d.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(d: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(d.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// The table directory of a TrueType font (not a collection).
+fn read_tables(font: &[u8]) -> Option<Vec<Table<'_>>> {
+    let count = usize::from(u16_at(font, 4)?);
+    (0..count)
+        .map(|i| {
+            let rec = 12 + i * 16;
+            let tag: [u8; 4] = font.get(rec..rec + 4)?.try_into().ok()?;
+            let offset = u32_at(font, rec + 8)? as usize;
+            let length = u32_at(font, rec + 12)? as usize;
+            Some(Table {
+                tag,
+                data: font.get(offset..offset.checked_add(length)?)?,
+            })
+        })
+        .collect()
+}
+
+/// Advance and left side bearing of each of `n` glyphs (`hmtx` holds
+/// `long` full entries; later glyphs repeat the last advance).
+fn h_metrics(hmtx: &[u8], long: usize, n: usize) -> Option<Vec<(u16, i16)>> {
+    let mut out = Vec::with_capacity(n);
+    let mut advance = 0;
+    for i in 0..n {
+        if i < long {
+            advance = u16_at(hmtx, i * 4)?;
+            out.push((advance, i16_at(hmtx, i * 4 + 2)?));
+        } else {
+            out.push((advance, i16_at(hmtx, long * 4 + (i - long) * 2)?));
+        }
+    }
+    Some(out)
+}
+
+/// The table checksum: the sum of its big-endian 32-bit words, zero-padded.
+fn checksum(data: &[u8]) -> u32 {
+    data.chunks(4).fold(0u32, |sum, c| {
+        let mut word = [0u8; 4];
+        word[..c.len()].copy_from_slice(c);
+        sum.wrapping_add(u32::from_be_bytes(word))
+    })
+}
+
+/// A font file of `tables` (sorted by tag, as the format asks), with its
+/// table directory, checksums and `head.checkSumAdjustment`.
+fn assemble(version: u32, tables: &mut [([u8; 4], Vec<u8>)]) -> Vec<u8> {
+    tables.sort_by_key(|(tag, _)| *tag);
+    let n = tables.len() as u16;
+    let pow = 1u16 << (15 - n.max(1).leading_zeros());
+    let mut out = Vec::new();
+    out.extend_from_slice(&version.to_be_bytes());
+    out.extend_from_slice(&n.to_be_bytes());
+    out.extend_from_slice(&(pow * 16).to_be_bytes());
+    out.extend_from_slice(&(pow.trailing_zeros() as u16).to_be_bytes());
+    out.extend_from_slice(&(n * 16 - pow * 16).to_be_bytes());
+    let mut offset = 12 + usize::from(n) * 16;
+    let mut head_at = None;
+    for (tag, data) in tables.iter() {
+        out.extend_from_slice(tag);
+        out.extend_from_slice(&checksum(data).to_be_bytes());
+        out.extend_from_slice(&(offset as u32).to_be_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        if tag == b"head" {
+            head_at = Some(offset);
+        }
+        offset += data.len().div_ceil(4) * 4;
+    }
+    for (_, data) in tables.iter() {
+        out.extend_from_slice(data);
+        while out.len() % 4 != 0 {
+            out.push(0);
+        }
+    }
+    if let Some(at) = head_at {
+        let adjustment = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
+        out[at + 8..at + 12].copy_from_slice(&adjustment.to_be_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::font::DEFAULT_REGULAR;
+
+    #[test]
+    fn copies_draw_the_same_glyph_with_the_wider_advance() {
+        let face = ttf_parser::Face::parse(DEFAULT_REGULAR, 0).unwrap();
+        let mut used: Vec<u16> = "年A日"
+            .chars()
+            .map(|c| face.glyph_index(c).unwrap().0)
+            .collect();
+        used.sort_unstable();
+        let sub = super::super::subset::subset_font(DEFAULT_REGULAR, &used).unwrap();
+        let before = ttf_parser::Face::parse(&sub.bytes, 0).unwrap();
+        let wide = widen(&sub.bytes, &[(1, 512), (3, 100), (1, 256)]).unwrap();
+        let after = ttf_parser::Face::parse(&wide, 0).expect("the widened font parses");
+        assert_eq!(after.number_of_glyphs(), sub.count + 3);
+        for (copy, (base, extra)) in [(1u16, 512u16), (3, 100), (1, 256)].into_iter().enumerate() {
+            let (b, c) = (
+                ttf_parser::GlyphId(base),
+                ttf_parser::GlyphId(sub.count + copy as u16),
+            );
+            assert_eq!(
+                after.glyph_hor_advance(c),
+                Some(before.glyph_hor_advance(b).unwrap() + extra)
+            );
+            assert_eq!(after.glyph_bounding_box(c), before.glyph_bounding_box(b));
+            assert_eq!(
+                after.glyph_hor_side_bearing(c),
+                before.glyph_hor_side_bearing(b)
+            );
+        }
+        // The old glyphs are untouched.
+        for g in 0..sub.count {
+            let g = ttf_parser::GlyphId(g);
+            assert_eq!(after.glyph_hor_advance(g), before.glyph_hor_advance(g));
+            assert_eq!(after.glyph_bounding_box(g), before.glyph_bounding_box(g));
+        }
+        // The whole file sums to the magic number, as head.checkSumAdjustment asks.
+        assert_eq!(checksum(&wide), 0xB1B0_AFBA);
+        assert_eq!(widen(&sub.bytes, &[]).unwrap(), sub.bytes);
+        assert!(widen(b"not a font", &[(1, 2)]).is_none());
+    }
+}
