@@ -9,7 +9,9 @@
 //! * `{"kind":"item", "no":..., "category":..., "title":..., "control":...,
 //!   "content":..., "cells":{key: text}}`: one per item, in document order, each
 //!   text as it prints (content markup resolved: no `**`, link targets or table
-//!   pipes; `control` is `null` when absent; `cells` holds the own columns).
+//!   pipes; `control` is `null` when absent; `cells` holds the own columns);
+//! * `{"kind":"lines", "page":P, "column":KEY, "lines":[...]}`: the column's
+//!   lines on page P as laid out, each line's runs joined left to right.
 //!
 //! Usage: `cargo run --release --example item_texts -- data/kamiless.yaml`
 
@@ -145,6 +147,62 @@ fn main() -> ExitCode {
             json_str(&printed(&item.content)),
             own.join(",")
         );
+    }
+    // The lines of each column as laid out (runs on one baseline joined, left
+    // to right): what a reader that joins a page's cells line by line (pypdf)
+    // must give back whole.
+    let layout = match disclosure_pdf::layout::layout_document(
+        &doc,
+        &fonts,
+        &Style::a4(Orientation::Landscape),
+    ) {
+        Ok(layout) => layout,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let edges = plan.edges();
+    for (p, page) in layout.pages.iter().enumerate() {
+        for (c, column) in plan.columns.iter().enumerate() {
+            let (lo, hi) = (edges[c], edges[c + 1]);
+            let mut runs: Vec<&disclosure_pdf::layout::TextRun> = page
+                .runs()
+                .filter(|r| r.x >= lo && r.x < hi && r.baseline < style.body_bottom())
+                .collect();
+            runs.sort_by(|a, b| {
+                a.baseline
+                    .0
+                    .total_cmp(&b.baseline.0)
+                    .then(a.x.0.total_cmp(&b.x.0))
+            });
+            let mut lines: Vec<String> = Vec::new();
+            let mut last: Option<(f32, f32)> = None;
+            for r in runs {
+                match last {
+                    Some((baseline, end)) if baseline == r.baseline.0 => {
+                        // Runs apart by more than half an em stand in different
+                        // cells of a table in the text: a reader puts a space.
+                        if r.x.0 - end > r.size.0 * 0.6
+                            && let Some(line) = lines.last_mut()
+                        {
+                            line.push(' ');
+                        }
+                    }
+                    _ => lines.push(String::new()),
+                }
+                last = Some((r.baseline.0, r.x.0 + r.width.0));
+                if let Some(line) = lines.last_mut() {
+                    line.push_str(&r.text());
+                }
+            }
+            let lines: Vec<String> = lines.iter().map(|l| json_str(l)).collect();
+            println!(
+                "{{\"kind\":\"lines\",\"page\":{p},\"column\":{},\"lines\":[{}]}}",
+                json_str(column.key.name()),
+                lines.join(",")
+            );
+        }
     }
     ExitCode::SUCCESS
 }
