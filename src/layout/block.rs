@@ -115,6 +115,8 @@ pub struct BlockLine {
     pub paragraph: u32,
     /// The line is (part of) a sub-heading, kept with what follows it.
     pub heading: bool,
+    /// The line is (part of) a list entry.
+    pub list: bool,
     /// Rules, fills and pictures, positioned like the runs (a row of a table in
     /// the text, a picture).
     pub shapes: Vec<Element>,
@@ -133,6 +135,7 @@ impl BlockLine {
             links: Vec::new(),
             paragraph: 0,
             heading: false,
+            list: false,
             shapes: Vec::new(),
             repeat: None,
         }
@@ -214,12 +217,35 @@ pub fn place_lines(lines: &[BlockLine], x: Pt, y: Pt, tag: Tag, out: &mut Vec<El
     }
 }
 
-/// Like [`place_lines`], but moves the lines' content out (see [`BlockLine::place_moving`]).
-pub fn move_lines(lines: &mut [BlockLine], x: Pt, y: Pt, tag: Tag, out: &mut Vec<Element>) {
+/// Like [`place_lines`], but moves the lines' content out (see
+/// [`BlockLine::place_moving`]), line `i` tagged `tags[i]`.
+pub fn move_lines(lines: &mut [BlockLine], x: Pt, y: Pt, tags: &[Tag], out: &mut Vec<Element>) {
     let tops = tops(lines, y);
-    for (line, top) in lines.iter_mut().zip(tops) {
-        line.place_moving(x, top, tag, out);
+    for ((line, top), tag) in lines.iter_mut().zip(tops).zip(tags) {
+        line.place_moving(x, top, *tag, out);
     }
+}
+
+/// Each line's paragraph for the document structure, and whether it is a list
+/// entry, for [`Structure::paragraphs`](super::Structure::paragraphs). Source
+/// lines run on into one paragraph (a sentence is often broken over lines in
+/// the YAML); a blank line, a list entry, a sub-heading, a table row or a
+/// picture starts a new one.
+pub fn paragraph_kinds(lines: &[BlockLine]) -> Vec<(u32, bool)> {
+    let mut group = 0;
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(p) = i.checked_sub(1).map(|k| &lines[k])
+            && p.paragraph != l.paragraph
+        {
+            let plain = |l: &BlockLine| !l.list && !l.heading && l.shapes.is_empty();
+            if !(plain(p) && plain(l) && l.gap_before == Pt::ZERO) {
+                group += 1;
+            }
+        }
+        out.push((group, l.list));
+    }
+    out
 }
 
 /// Total height of `lines` stacked, ignoring the first line's gap.
@@ -378,6 +404,7 @@ fn set_block(
             }
             set.paragraph = p as u32;
             set.heading = sl.markup.kind == LineKind::SubHeading;
+            set.list = matches!(sl.markup.kind, LineKind::ListItem { .. });
             out.push(set);
         }
     }

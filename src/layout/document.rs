@@ -107,14 +107,12 @@ pub fn layout_document<'a>(
         ..spec
     };
     if let Some(preface) = &info.preface {
-        let tag = flow.structure.leaf(root, Role::P);
-        flow.flow_lines(&set(preface, &justified(body), "preface")?, x, tag);
+        flow.flow_block(&set(preface, &justified(body), "preface")?, x, root);
         flow.y += Pt(4.0);
     }
     if let Some(notes) = &info.notes {
         let notes_spec = justified(spec(style.notes_size, FontStyle::Regular, style.muted));
-        let tag = flow.structure.leaf(root, Role::P);
-        flow.flow_lines(&set(notes, &notes_spec, "notes")?, x, tag);
+        flow.flow_block(&set(notes, &notes_spec, "notes")?, x, root);
     }
     flow.y += Pt(10.0);
 
@@ -147,8 +145,7 @@ pub fn layout_document<'a>(
     }
     if let Some(closing) = &info.closing {
         flow.y += Pt(8.0);
-        let tag = flow.structure.leaf(root, Role::P);
-        flow.flow_lines(&set(closing, &justified(body), "closing")?, x, tag);
+        flow.flow_block(&set(closing, &justified(body), "closing")?, x, root);
     }
     if let Some(at) = revisions::layout_revisions(&mut flow, doc, fonts, style, phrases)? {
         bookmarks.push(Bookmark {

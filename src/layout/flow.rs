@@ -57,7 +57,20 @@ impl<'a> Flow<'a> {
     /// Places lines one after another, moving to a new page where they run out of
     /// room, their content tagged `tag`.
     pub fn flow_lines(&mut self, lines: &[BlockLine], x: Pt, tag: Tag) {
-        for (i, line) in lines.iter().enumerate() {
+        self.flow_tagged(lines, x, &vec![tag; lines.len()]);
+    }
+
+    /// Places a text block under structure element `parent`, its paragraphs
+    /// and lists as elements of their own (see [`Structure::paragraphs`]).
+    pub fn flow_block(&mut self, lines: &[BlockLine], x: Pt, parent: super::NodeId) {
+        let kinds = super::block::paragraph_kinds(lines);
+        let tags = self.structure.paragraphs(parent, &kinds, false);
+        self.flow_tagged(lines, x, &tags);
+    }
+
+    /// [`flow_lines`](Self::flow_lines) with line `i` tagged `tags[i]`.
+    fn flow_tagged(&mut self, lines: &[BlockLine], x: Pt, tags: &[Tag]) {
+        for ((i, line), &tag) in lines.iter().enumerate().zip(tags) {
             let gap = if i > 0 { line.gap_before } else { Pt::ZERO };
             if self.y + gap + line.height > self.bottom() {
                 self.new_page();

@@ -64,6 +64,10 @@ pub enum Role {
     },
     /// A data cell.
     TD,
+    /// A list, its items, and an item's body (the marker stays in the body).
+    L,
+    LI,
+    LBody,
 }
 
 impl Role {
@@ -80,6 +84,9 @@ impl Role {
             Role::TR => "TR",
             Role::TH { .. } => "TH",
             Role::TD => "TD",
+            Role::L => "L",
+            Role::LI => "LI",
+            Role::LBody => "LBody",
         }
     }
 }
@@ -134,6 +141,45 @@ impl Structure {
         Tag::Node(self.add(parent, role))
     }
 
+    /// Tags for the lines of a text block under `parent`, given each line's
+    /// paragraph (source line) and whether it is a list entry: a `P` per
+    /// paragraph, list entries as `L` → `LI` → `LBody`, consecutive entries in
+    /// one list. A block of one plain paragraph is `parent`'s own content when
+    /// `parent` may hold text (a table cell), else a `P`.
+    pub fn paragraphs(
+        &mut self,
+        parent: NodeId,
+        lines: &[(u32, bool)],
+        holds_text: bool,
+    ) -> Vec<Tag> {
+        let single = lines.windows(2).all(|w| w[0].0 == w[1].0) && !lines.iter().any(|l| l.1);
+        if single && holds_text {
+            return vec![Tag::Node(parent); lines.len()];
+        }
+        let mut out = Vec::with_capacity(lines.len());
+        let mut list: Option<NodeId> = None;
+        let mut current: Option<(u32, Tag)> = None;
+        for &(paragraph, is_list) in lines {
+            let tag = match current {
+                Some((p, tag)) if p == paragraph => tag,
+                _ => {
+                    let tag = if is_list {
+                        let l = *list.get_or_insert_with(|| self.add(parent, Role::L));
+                        let item = self.add(l, Role::LI);
+                        self.leaf(item, Role::LBody)
+                    } else {
+                        list = None;
+                        self.leaf(parent, Role::P)
+                    };
+                    current = Some((paragraph, tag));
+                    tag
+                }
+            };
+            out.push(tag);
+        }
+        out
+    }
+
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.0 as usize]
     }
@@ -174,5 +220,52 @@ mod tests {
             .name(),
             "TH"
         );
+    }
+
+    #[test]
+    fn paragraphs_are_p_and_list_entries_one_list() {
+        let mut s = Structure::new();
+        let td = s.add(Structure::ROOT, Role::TD);
+        // A paragraph of two lines, two list entries (the second of two lines),
+        // a paragraph, a list entry.
+        let lines = [
+            (0, false),
+            (0, false),
+            (1, true),
+            (2, true),
+            (2, true),
+            (3, false),
+            (4, true),
+        ];
+        let tags = s.paragraphs(td, &lines, true);
+        fn role(s: &Structure, t: Tag) -> Role {
+            match t {
+                Tag::Node(n) => s.node(n).role.clone(),
+                _ => unreachable!(),
+            }
+        }
+        assert_eq!(tags[0], tags[1]);
+        assert_eq!(role(&s, tags[0]), Role::P);
+        assert_eq!(role(&s, tags[2]), Role::LBody);
+        assert_eq!(tags[3], tags[4]);
+        let kids = s.children();
+        let td_kids: Vec<Role> = kids[td.0 as usize]
+            .iter()
+            .map(|&k| s.node(k).role.clone())
+            .collect();
+        assert_eq!(td_kids, [Role::P, Role::L, Role::P, Role::L]);
+        let first_list = kids[td.0 as usize][1];
+        assert_eq!(
+            kids[first_list.0 as usize].len(),
+            2,
+            "two entries in the first list"
+        );
+        // One plain paragraph: the cell's own content, or a P of the document.
+        assert_eq!(
+            s.paragraphs(td, &[(0, false), (0, false)], true),
+            [Tag::Node(td); 2]
+        );
+        let p = s.paragraphs(Structure::ROOT, &[(0, false)], false);
+        assert_eq!(role(&s, p[0]), Role::P);
     }
 }

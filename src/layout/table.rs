@@ -57,6 +57,9 @@ struct Row {
     /// The structure element of each column's cell (by column index; the merged
     /// columns' are in [`Merged::tags`]).
     tags: Vec<Tag>,
+    /// The element of each content line: the content cell, or a paragraph or
+    /// list entry inside it.
+    content_tags: Vec<Tag>,
 }
 
 impl Row {
@@ -307,7 +310,12 @@ impl Table {
             row.tags = vec![Tag::Untagged; self.plan.columns.len()];
             for (col, c) in self.plan.columns.iter().enumerate() {
                 let Some(m) = self.merged.iter().position(|m| m.col == col) else {
-                    row.tags[col] = structure.leaf(tr, Role::TD);
+                    let td = structure.add(tr, Role::TD);
+                    row.tags[col] = Tag::Node(td);
+                    if col == self.content_col {
+                        let kinds = block::paragraph_kinds(row.content.get_mut());
+                        row.content_tags = structure.paragraphs(td, &kinds, true);
+                    }
                     continue;
                 };
                 let merged = &mut self.merged[m];
@@ -653,6 +661,7 @@ impl Row {
             fixed_first: Pt::ZERO,
             fixed_later: Pt::ZERO,
             tags: Vec::new(),
+            content_tags: Vec::new(),
         };
         for (col, c) in plan.columns.iter().enumerate() {
             if c.merge || c.key == ColumnKey::Content {
@@ -920,8 +929,13 @@ impl PageState {
                         header.place(e[col] + px, y, repeated, out);
                         y += header.height;
                     }
+                    let tags: Vec<Tag> = part
+                        .lines
+                        .clone()
+                        .map(|i| row.content_tags.get(i).copied().unwrap_or(tag))
+                        .collect();
                     if let Some(lines) = content.get_mut(part.lines.clone()) {
-                        move_lines(lines, e[col] + px, y, tag, out);
+                        move_lines(lines, e[col] + px, y, &tags, out);
                     }
                 } else {
                     let lines = row.cell_lines(col, &c.key, part.first);

@@ -144,7 +144,7 @@ fn object_stream(objects: &[(ObjectId, Packed)]) -> Object {
     dict.set("Type", Object::Name(b"ObjStm".to_vec()));
     dict.set("N", objects.len() as i64);
     dict.set("First", first);
-    Object::Stream(deflate::stream(dict, header))
+    Object::Stream(deflate::stream_at(dict, header, deflate::Level::Fast))
 }
 
 /// Writes `N G obj … endobj`.

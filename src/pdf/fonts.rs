@@ -93,7 +93,10 @@ impl GlyphUse {
         }
         uses.sort_by_key(|u| u.style);
         for u in &mut uses {
-            if fonts.face(u.style).is_truetype() {
+            // Copies go after the subset's glyphs, whose number must be known
+            // now (the pages are written while the fonts are subset): TrueType
+            // without composites, whose components the subset would add.
+            if !u.widened.is_empty() && fonts.face(u.style).simple_truetype(&u.gids()) {
                 u.widened.sort_unstable();
                 u.widened.dedup();
             } else {
@@ -160,17 +163,23 @@ pub fn subset_all(uses: &[GlyphUse], fonts: &FontSet) -> Result<Vec<Embeddable>,
             let mut bytes = std::mem::take(&mut subset.bytes);
             if !u.widened.is_empty() {
                 let per_em = f32::from(face.units_per_em());
+                // The copy's advance in font units, rounded from its `/W` width
+                // (the glyph's, as the layout measured it, plus the space), so the
+                // two agree to a fraction of a unit.
                 let copies: Vec<(u16, u16)> = u
                     .widened
                     .iter()
                     .map(|&(gid, space)| {
                         let new = subset.gids.get(usize::from(gid)).copied().unwrap_or(0);
-                        (new, (f32::from(space) * per_em / 1000.0).round() as u16)
+                        let width = face.advance(gid).0 + i32::from(space);
+                        (new, (width as f32 * per_em / 1000.0).round() as u16)
                     })
                     .collect();
-                bytes = super::widen::widen(&bytes, &copies).ok_or_else(|| PdfError::Subset {
-                    font: face.name().to_string(),
-                    source: "its glyph tables could not be extended with widened glyphs".into(),
+                bytes = super::widen::widen(&bytes, &copies, u.widened_base).ok_or_else(|| {
+                    PdfError::Subset {
+                        font: face.name().to_string(),
+                        source: "its glyph tables could not be extended with widened glyphs".into(),
+                    }
                 })?;
                 subset.count += copies.len() as u16;
             }

@@ -14,11 +14,12 @@
 //! are dropped or reduced, as they are optional. CFF faces keep their `TJ`
 //! offsets.
 
-/// Adds a copy of each `(glyph, extra)` in `widened` to the TrueType font
-/// `font`, in that order after its `count` glyphs, advancing `extra` font
-/// units more than the glyph. Returns the new font, or `None` if the font is
-/// not one this can extend (CFF, or tables it cannot read).
-pub fn widen(font: &[u8], widened: &[(u16, u16)]) -> Option<Vec<u8>> {
+/// Adds a copy of each `(glyph, advance)` in `widened` to the TrueType font
+/// `font`, in that order after its glyphs, with that advance (font units).
+/// Returns the new font, or `None` if the font is not one this can extend (CFF,
+/// tables it cannot read) or does not hold exactly `count` glyphs, the number
+/// the copies were numbered after.
+pub fn widen(font: &[u8], widened: &[(u16, u16)], count: u16) -> Option<Vec<u8>> {
     if widened.is_empty() {
         return Some(font.to_vec());
     }
@@ -31,6 +32,9 @@ pub fn widen(font: &[u8], widened: &[(u16, u16)]) -> Option<Vec<u8>> {
     let loca = get(b"loca")?;
     let glyf = get(b"glyf")?;
     let n = usize::from(u16_at(maxp, 4)?);
+    if n != usize::from(count) {
+        return None;
+    }
     let long_loca = i16_at(head, 50)? == 1;
     let offset = |i: usize| -> Option<usize> {
         if long_loca {
@@ -50,7 +54,7 @@ pub fn widen(font: &[u8], widened: &[(u16, u16)]) -> Option<Vec<u8>> {
     let mut new_glyf = glyf.to_vec();
     let mut new_offsets = offsets.clone();
     let mut new_metrics = metrics.clone();
-    for &(gid, extra) in widened {
+    for &(gid, advance) in widened {
         let g = usize::from(gid);
         let data = glyf.get(*offsets.get(g)?..*offsets.get(g + 1)?)?;
         while new_glyf.len() % 4 != 0 {
@@ -60,8 +64,8 @@ pub fn widen(font: &[u8], widened: &[(u16, u16)]) -> Option<Vec<u8>> {
         *new_offsets.last_mut()? = new_glyf.len();
         new_glyf.extend_from_slice(data);
         new_offsets.push(new_glyf.len());
-        let (advance, lsb) = *metrics.get(g)?;
-        new_metrics.push((advance.checked_add(extra)?, lsb));
+        let (_, lsb) = *metrics.get(g)?;
+        new_metrics.push((advance, lsb));
     }
     let mut new_loca = Vec::with_capacity((total + 1) * 4);
     for o in &new_offsets {
@@ -86,6 +90,11 @@ pub fn widen(font: &[u8], widened: &[(u16, u16)]) -> Option<Vec<u8>> {
     new_hhea
         .get_mut(34..36)?
         .copy_from_slice(&(total as u16).to_be_bytes());
+    let widest = new_metrics.iter().map(|m| m.0).max().unwrap_or(0);
+    let max = u16_at(hhea, 10)?.max(widest);
+    new_hhea
+        .get_mut(10..12)?
+        .copy_from_slice(&max.to_be_bytes());
 
     let mut out_tables: Vec<([u8; 4], Vec<u8>)> = Vec::with_capacity(tables.len());
     for t in &tables {
@@ -224,18 +233,21 @@ mod tests {
         used.sort_unstable();
         let sub = super::super::subset::subset_font(DEFAULT_REGULAR, &used).unwrap();
         let before = ttf_parser::Face::parse(&sub.bytes, 0).unwrap();
-        let wide = widen(&sub.bytes, &[(1, 512), (3, 100), (1, 256)]).unwrap();
+        let advance = |g: u16| before.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap();
+        let copies = [
+            (1u16, advance(1) + 512),
+            (3, advance(3) + 100),
+            (1, advance(1) + 256),
+        ];
+        let wide = widen(&sub.bytes, &copies, sub.count).unwrap();
         let after = ttf_parser::Face::parse(&wide, 0).expect("the widened font parses");
         assert_eq!(after.number_of_glyphs(), sub.count + 3);
-        for (copy, (base, extra)) in [(1u16, 512u16), (3, 100), (1, 256)].into_iter().enumerate() {
+        for (copy, (base, width)) in copies.into_iter().enumerate() {
             let (b, c) = (
                 ttf_parser::GlyphId(base),
                 ttf_parser::GlyphId(sub.count + copy as u16),
             );
-            assert_eq!(
-                after.glyph_hor_advance(c),
-                Some(before.glyph_hor_advance(b).unwrap() + extra)
-            );
+            assert_eq!(after.glyph_hor_advance(c), Some(width));
             assert_eq!(after.glyph_bounding_box(c), before.glyph_bounding_box(b));
             assert_eq!(
                 after.glyph_hor_side_bearing(c),
@@ -250,7 +262,15 @@ mod tests {
         }
         // The whole file sums to the magic number, as head.checkSumAdjustment asks.
         assert_eq!(checksum(&wide), 0xB1B0_AFBA);
-        assert_eq!(widen(&sub.bytes, &[]).unwrap(), sub.bytes);
-        assert!(widen(b"not a font", &[(1, 2)]).is_none());
+        assert_eq!(widen(&sub.bytes, &[], sub.count).unwrap(), sub.bytes);
+        assert!(widen(b"not a font", &[(1, 2)], 1).is_none());
+        // Numbered after other glyphs than the font holds: refused.
+        assert!(widen(&sub.bytes, &copies, sub.count + 1).is_none());
+        // hhea's widest advance covers the copies.
+        let hhea = after
+            .raw_face()
+            .table(ttf_parser::Tag::from_bytes(b"hhea"))
+            .unwrap();
+        assert!(u16::from_be_bytes([hhea[10], hhea[11]]) >= advance(1) + 512);
     }
 }

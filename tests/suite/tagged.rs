@@ -319,7 +319,14 @@ fn the_default_document_is_a_tagged_table_with_every_cell_once() {
     );
 
     assert_eq!(t.root.role, "Document");
-    assert_eq!(t.root.roles(), ["P", "H1", "P", "P", "P", "Table"]);
+    // Date and issuer, title, service, the preface (one paragraph over three
+    // source lines), the notes (a list of three), the table.
+    assert_eq!(t.root.roles(), ["P", "H1", "P", "P", "L", "Table"]);
+    let notes = t.root.children().nth(4).unwrap();
+    assert_eq!(notes.roles(), ["LI"; 3]);
+    for li in notes.children() {
+        assert_eq!(li.roles(), ["LBody"]);
+    }
     let title = t.root.children().nth(1).unwrap();
     assert_eq!(title.text(&drawn), squash(&doc.document.title));
 
@@ -367,6 +374,22 @@ fn the_default_document_is_a_tagged_table_with_every_cell_once() {
         );
     }
     assert_eq!((categories, spanned), (11, 38));
+
+    // Inside a cell, paragraphs and lists are elements of their own: item 1 is
+    // a sub-heading, a sentence, a list of three, a sub-heading, a sentence, a
+    // list of four.
+    let first = rows[0].children().last().unwrap();
+    assert_eq!(first.roles(), ["P", "P", "L", "P", "P", "L"]);
+    let lists: Vec<usize> = first
+        .children()
+        .filter(|e| e.role == "L")
+        .map(|l| l.children().count())
+        .collect();
+    assert_eq!(lists, [3, 4]);
+    assert_eq!(
+        first.children().next().unwrap().text(&drawn),
+        "＜当社の責任＞"
+    );
 
     // A row split over pages is one TD with content on both.
     let split = rows.iter().any(|row| {
