@@ -1,4 +1,4 @@
-//! The command line: `build`, `check`, `fix`, `sample` and `schema`. Thin: parses arguments, calls the
+//! The command line: `build`, `check`, `fix`, `sample`, `schema` and `diff`. Thin: parses arguments, calls the
 //! library, prints results. Exit codes: 0 success, 1 input or build error, 2 usage.
 
 use std::path::{Path, PathBuf};
@@ -41,6 +41,27 @@ enum Command {
     /// Print the JSON Schema of the YAML format (draft-07) to stdout, for editors
     /// (yaml-language-server); the same as schema/disclosure.schema.json
     Schema,
+    /// Compare two versions of a document (files, or REV:PATH from git): what
+    /// changed, item by item. Exits 0 when they say the same, 1 when they
+    /// differ, 2 on error (like diff)
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The old version: a YAML file, or REV:PATH (git show REV:PATH)
+    old: String,
+    /// The new version: a YAML file, or REV:PATH
+    new: String,
+    /// Print one JSON object: old/new version and date, changed document fields,
+    /// changed, added, removed and moved items
+    #[arg(long, conflicts_with = "stat")]
+    json: bool,
+    /// Print a line per changed field and item, then the counts (the default)
+    #[arg(long)]
+    stat: bool,
+    #[command(flatten)]
+    fonts: FontArgs,
 }
 
 #[derive(Args)]
@@ -126,6 +147,7 @@ pub fn run() -> ExitCode {
             print!("{}", disclosure_pdf::model::json_schema());
             Ok(())
         }
+        Command::Diff(args) => return diff(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -405,6 +427,53 @@ fn sample(args: SampleArgs) -> Result<(), Error> {
             action: "write the sample",
             source,
         })
+}
+
+/// Reads and checks a document given as a file or `REV:PATH`; errors name it
+/// as given. A version without `version:`/`date:` (a draft) is accepted.
+fn read_source(spec: &str, fonts: &FontArgs) -> Result<Checked, Error> {
+    use disclosure_pdf::input::revision::Source;
+    let source = Source::parse(spec);
+    let text = source.read()?;
+    let opts = input::Options {
+        font: fonts.font.clone(),
+        bold_font: fonts.bold_font.clone(),
+        draft: true,
+    };
+    // Checked at the working tree's path (pictures and fonts are relative to
+    // it), reported under the name given.
+    input::check_text(&source.base(), &text, &opts).map_err(|e| match e {
+        Error::Invalid { diagnostics, .. } => Error::Invalid {
+            path: source.name(),
+            diagnostics,
+        },
+        other => other,
+    })
+}
+
+/// `diff`: exit 0 when the versions say the same, 1 when they differ, 2 when
+/// either cannot be read.
+fn diff(args: DiffArgs) -> ExitCode {
+    let read = |spec: &str| read_source(spec, &args.fonts);
+    let (old, new) = match (read(&args.old), read(&args.new)) {
+        (Ok(old), Ok(new)) => (old, new),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (a, b) = (&old.document, &new.document);
+    let c = disclosure_pdf::compare::compare(a, b);
+    if args.json {
+        println!("{}", disclosure_pdf::compare::to_json(&c, a, b));
+    } else {
+        print!("{}", disclosure_pdf::compare::to_stat(&c, a, b));
+    }
+    if c.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn check_cmd(args: CheckArgs) -> Result<(), Error> {

@@ -77,6 +77,11 @@ pub enum Error {
     Pdf(PdfError),
     /// A setting outside the input is wrong (an environment variable).
     Usage(String),
+    /// A document named `REV:PATH` could not be read from git.
+    Revision {
+        spec: String,
+        message: String,
+    },
     /// Errors were already printed one by one (a batch build).
     Reported,
 }
@@ -100,6 +105,7 @@ impl fmt::Display for Error {
             Error::Layout { path, error } => write!(f, "{}: error: {error}", path.display()),
             Error::Pdf(e) => write!(f, "{e}"),
             Error::Usage(m) => write!(f, "error: {m}"),
+            Error::Revision { spec, message } => write!(f, "{spec}: error: {message}"),
             Error::Reported => write!(f, "errors were reported above"),
         }
     }
@@ -112,7 +118,9 @@ impl std::error::Error for Error {
             Error::Font(e) => Some(e),
             Error::Layout { error, .. } => Some(error),
             Error::Pdf(e) => Some(e),
-            Error::Invalid { .. } | Error::Usage(_) | Error::Reported => None,
+            Error::Invalid { .. } | Error::Usage(_) | Error::Revision { .. } | Error::Reported => {
+                None
+            }
         }
     }
 }

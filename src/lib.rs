@@ -10,6 +10,7 @@
 //! phrases per language.
 
 pub mod build;
+pub mod compare;
 pub mod error;
 pub mod input;
 pub mod layout;

@@ -15,13 +15,15 @@
 //! - `rules`: the format's rules and font coverage;
 //! - `table`: the table's rules (categories or a flat list, columns, items);
 //! - `pictures`: the pictures the text refers to, read and decoded;
-//! - `artifacts`: copy-paste artifacts and the `fix` rewrite.
+//! - `artifacts`: copy-paste artifacts and the `fix` rewrite;
+//! - `revision`: a document given as a file or as `REV:PATH` in git.
 
 pub mod artifacts;
 pub mod lines;
 pub mod pictures;
 pub mod positions;
 pub mod read;
+pub mod revision;
 pub mod rules;
 pub mod table;
 pub mod yaml;

@@ -5,6 +5,7 @@ mod common;
 
 mod check_rules;
 mod cli;
+mod diff;
 mod gate;
 mod hostile;
 mod layout;
