@@ -60,6 +60,10 @@ struct DiffArgs {
     /// Print a line per changed field and item, then the counts (the default)
     #[arg(long)]
     stat: bool,
+    /// Print a `revisions:` entry for NEW (version, date, and a line per
+    /// change) to paste into its YAML
+    #[arg(long, conflicts_with_all = ["json", "stat"])]
+    revision: bool,
     #[command(flatten)]
     fonts: FontArgs,
 }
@@ -116,6 +120,12 @@ struct CheckArgs {
     /// The YAML document
     #[arg(default_value = DEFAULT_INPUT)]
     input: PathBuf,
+    /// Release guard: also fail when the content differs from this earlier
+    /// version (a file, REV:PATH, or a bare REV for this file at REV) but
+    /// document.version did not change, or when the newest revision entry
+    /// does not mention every changed item
+    #[arg(long, value_name = "OLD")]
+    against: Option<String>,
     #[command(flatten)]
     fonts: FontArgs,
 }
@@ -466,6 +476,8 @@ fn diff(args: DiffArgs) -> ExitCode {
     let c = disclosure_pdf::compare::compare(a, b);
     if args.json {
         println!("{}", disclosure_pdf::compare::to_json(&c, a, b));
+    } else if args.revision {
+        print!("{}", disclosure_pdf::compare::revision_entry(&c, a, b));
     } else {
         print!("{}", disclosure_pdf::compare::to_stat(&c, a, b));
     }
@@ -477,9 +489,31 @@ fn diff(args: DiffArgs) -> ExitCode {
 }
 
 fn check_cmd(args: CheckArgs) -> Result<(), Error> {
+    let old = match &args.against {
+        // A bare revision means this file at that revision.
+        Some(spec) if !spec.contains(':') && !Path::new(spec).exists() => Some(read_source(
+            &format!("{spec}:./{}", args.input.display()),
+            &args.fonts,
+        )?),
+        Some(spec) => Some(read_source(spec, &args.fonts)?),
+        None => None,
+    };
     let checked = input::read(&args.input, &input_options(args.fonts, false))?;
     let doc = &checked.document;
     print_warnings(&args.input, &checked.warnings);
+    if let Some(old) = &old {
+        let c = disclosure_pdf::compare::compare(&old.document, doc);
+        let problems = disclosure_pdf::compare::release_problems(&c, &old.document, doc);
+        if !problems.is_empty() {
+            return Err(Error::Invalid {
+                path: args.input.clone(),
+                diagnostics: problems
+                    .into_iter()
+                    .map(|p| disclosure_pdf::Diagnostic::error(None, p))
+                    .collect(),
+            });
+        }
+    }
     let count = |n: usize, one: &str, many: &str| {
         if n == 1 {
             format!("1 {one}")

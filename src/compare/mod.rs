@@ -356,6 +356,164 @@ pub fn to_stat(c: &Comparison, old: &Document, new: &Document) -> String {
     out
 }
 
+/// How a document field is called in the revision history's text.
+fn field_label(field: &str, japanese: bool) -> &str {
+    let (ja, en) = match field {
+        "id" => ("文書ID", "document id"),
+        "title" => ("表題", "title"),
+        "issuer" => ("発行者", "issuer"),
+        "service" => ("対象サービス", "service"),
+        "scope" => ("対象範囲", "scope"),
+        "language" => ("言語", "language"),
+        "preface" => ("前書き", "preface"),
+        "notes" => ("注記", "notes"),
+        "closing" => ("末尾の注記", "closing notes"),
+        "labels" => ("表の見出し", "table labels"),
+        "columns" => ("表の列", "table columns"),
+        "categories" => ("分類の構成", "categories"),
+        other => (other, other),
+    };
+    if japanese { ja } else { en }
+}
+
+/// One line per change for the revision history (`diff --revision`): 「No.5
+/// …を変更」, 「No.39 …を新設」, 「No.20 …を削除」, 「No.12 …をNo.40に移動」.
+pub fn change_lines(c: &Comparison, old: &Document, new: &Document) -> Vec<String> {
+    let (a, b) = (entries(old), entries(new));
+    let ja = new.document.language.locale() == crate::model::Locale::Japanese;
+    let mut out: Vec<String> = c
+        .document
+        .iter()
+        .map(|f| {
+            let label = field_label(f, ja);
+            if ja {
+                format!("{label}を変更")
+            } else {
+                format!("Changed the {label}")
+            }
+        })
+        .collect();
+    for change in &c.items {
+        out.push(match (change, ja) {
+            (Change::Changed { new, .. }, true) => {
+                format!("No.{} {}を変更", b[*new].item.no, b[*new].item.title)
+            }
+            (Change::Changed { new, .. }, false) => {
+                format!("Changed No. {} {}", b[*new].item.no, b[*new].item.title)
+            }
+            (Change::Added { new }, true) => {
+                format!("No.{} {}を新設", b[*new].item.no, b[*new].item.title)
+            }
+            (Change::Added { new }, false) => {
+                format!("Added No. {} {}", b[*new].item.no, b[*new].item.title)
+            }
+            (Change::Removed { old }, true) => {
+                format!("No.{} {}を削除", a[*old].item.no, a[*old].item.title)
+            }
+            (Change::Removed { old }, false) => {
+                format!("Removed No. {} {}", a[*old].item.no, a[*old].item.title)
+            }
+            (Change::Moved { old, new, .. }, true) => format!(
+                "No.{} {}をNo.{}に移動",
+                a[*old].item.no, b[*new].item.title, b[*new].item.no
+            ),
+            (Change::Moved { old, new, .. }, false) => format!(
+                "Moved No. {} {} to No. {}",
+                a[*old].item.no, b[*new].item.title, b[*new].item.no
+            ),
+        });
+    }
+    out
+}
+
+/// Whether `text` names item `no` as `No.5` or `No. 5` (not as the start of
+/// `No.50` or `No.5.1`).
+fn mentions_number(text: &str, no: &str) -> bool {
+    ["No.", "No. ", "No．", "NO."].iter().any(|prefix| {
+        let needle = format!("{prefix}{no}");
+        text.match_indices(&needle).any(|(at, _)| {
+            let mut rest = text[at + needle.len()..].chars();
+            match rest.next() {
+                None => true,
+                Some(c) if c.is_ascii_alphanumeric() || c == '-' => false,
+                Some('.') => !rest.next().is_some_and(|c| c.is_ascii_digit()),
+                Some(_) => true,
+            }
+        })
+    })
+}
+
+/// A `revisions:` entry for the new version, ready to paste into its YAML.
+pub fn revision_entry(c: &Comparison, old: &Document, new: &Document) -> String {
+    let info = &new.document;
+    let quote = |s: &str| serde_json::Value::from(s).to_string();
+    let mut out = format!(
+        "  - version: {}\n    date: {}\n    changes: |\n",
+        quote(&info.version),
+        if info.date.is_empty() {
+            "YYYY-MM-DD"
+        } else {
+            &info.date
+        }
+    );
+    for line in change_lines(c, old, new) {
+        out.push_str("      ");
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// What the release guard (`check FILE --against OLD`) finds wrong with
+/// releasing `new` after `old`: content changed under the same version, or a
+/// new version whose newest revision entry does not mention every changed
+/// item (by its number, `No.5` or `No. 5`, or its title).
+pub fn release_problems(c: &Comparison, old: &Document, new: &Document) -> Vec<String> {
+    if c.is_empty() {
+        return Vec::new();
+    }
+    let (a, b) = (entries(old), entries(new));
+    let (was, is) = (&old.document.version, &new.document.version);
+    if was == is {
+        return vec![format!(
+            "the content differs from the old version ({} change(s)) but document.version is still {is:?}; raise the version and add a revisions entry (`disclosure-pdf diff --revision OLD NEW` prints one)",
+            c.document.len() + c.items.len()
+        )];
+    }
+    let Some(newest) = new.revisions.last() else {
+        return vec![format!(
+            "document.version changed ({was:?} → {is:?}) but there is no revision history saying what changed; add a revisions entry (`disclosure-pdf diff --revision OLD NEW` prints one)"
+        )];
+    };
+    let text = &newest.changes;
+    let mentioned = |e: &Entry| {
+        let no = e.item.no.to_string();
+        mentions_number(text, &no) || (!e.item.title.is_empty() && text.contains(&e.item.title))
+    };
+    let missing: Vec<String> = c
+        .items
+        .iter()
+        .filter_map(|change| match change {
+            Change::Changed { new, .. } | Change::Added { new } | Change::Moved { new, .. } => {
+                (!mentioned(&b[*new])).then(|| format!("No. {}", b[*new].item.no))
+            }
+            Change::Removed { old } => {
+                (!mentioned(&a[*old])).then(|| format!("No. {}", a[*old].item.no))
+            }
+        })
+        .collect();
+    if missing.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "the newest revision entry ({}) does not mention {} of the changed items: {}; name each by its number (No.5) or title",
+            newest.version,
+            missing.len(),
+            missing.join(", ")
+        )]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,6 +610,52 @@ mod tests {
             stat.ends_with("1 document field(s), 1 changed, 1 added, 1 removed, 1 moved\n"),
             "{stat}"
         );
+    }
+
+    #[test]
+    fn revision_entries_and_the_release_guard() {
+        let old = doc(DEFAULT);
+        let mut new = old.clone();
+        new.categories[0].items[0].content.push_str("（改訂）");
+        let removed = new.categories[1].items.remove(0);
+        let c = compare(&old, &new);
+        // Same version: refused.
+        let p = release_problems(&c, &old, &new);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].contains("document.version is still \"1.0\""), "{p:?}");
+        // A new version whose entry lists the changes: accepted.
+        new.document.version = "1.1".into();
+        new.document.date = "2027-04-01".into();
+        let entry = revision_entry(&c, &old, &new);
+        assert_eq!(
+            entry,
+            format!(
+                "  - version: \"1.1\"\n    date: 2027-04-01\n    changes: |\n      No.1 情報セキュリティの責任を変更\n      No.{} {}を削除\n",
+                removed.no, removed.title
+            )
+        );
+        new.revisions.push(crate::model::Revision {
+            version: "1.1".into(),
+            date: "2027-04-01".into(),
+            changes: change_lines(&c, &old, &new).join("\n"),
+        });
+        assert!(release_problems(&c, &old, &new).is_empty());
+        // An entry that forgets one: the item is named.
+        new.revisions.last_mut().unwrap().changes = "No.1 を変更".into();
+        let p = release_problems(&c, &old, &new);
+        assert!(
+            p[0].ends_with(&format!(
+                "mention 1 of the changed items: No. {}; name each by its number (No.5) or title",
+                removed.no
+            )),
+            "{p:?}"
+        );
+        // No.1 is not mentioned by No.12 or No.1.5.
+        assert!(!mentions_number("No.12 を変更、No.1.5 を新設", "1"));
+        assert!(mentions_number("No.1、No. 12 を変更", "12"));
+        assert!(mentions_number("No.1.5 を新設。", "1.5"));
+        // Nothing changed: nothing to say, whatever the version.
+        assert!(release_problems(&compare(&old, &old), &old, &old).is_empty());
     }
 
     #[test]

@@ -130,6 +130,17 @@ fn versions_come_from_git_revisions() {
     let o = t.run(&["diff", "HEAD:doc.yaml", "doc.yaml"]);
     assert_code(&o, 0);
 
+    // The release guard against a bare revision: this file as it was there.
+    let o = t.run(&["check", "doc.yaml", "--against", "HEAD~1"]);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).contains("document.version is still"),
+        "{}",
+        stderr(&o)
+    );
+    let o = t.run(&["check", "doc.yaml", "--against", "HEAD"]);
+    assert_code(&o, 0);
+
     // A revision that does not exist: exit 2, named as given, with what to do.
     let o = t.run(&["diff", "v9:doc.yaml", "doc.yaml"]);
     assert_code(&o, 2);
@@ -160,6 +171,52 @@ fn errors_exit_2_and_name_the_version_at_fault() {
     assert_code(&o, 2);
     assert!(
         stderr(&o).contains("bad.yaml:13:9: error: item No. 1: unknown field `contnet`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_release_guard_wants_a_new_version_and_an_entry_naming_the_changes() {
+    let t = Scratch::new("diff_guard");
+    let old = t.write("old.yaml", &fs::read_to_string(default_input()).unwrap());
+    // Same version, different content: refused, with what to do.
+    let same = t.write("same.yaml", &edited());
+    let o = t.run(&["check", s(&same), "--against", s(&old)]);
+    assert_code(&o, 1);
+    let err = stderr(&o);
+    assert!(err.contains("same.yaml: error: the content differs from the old version (5 change(s)) but document.version is still \"1.0\""), "{err}");
+
+    // A new version: diff --revision writes the entry the guard accepts.
+    let bumped = edited()
+        .replacen("version: \"1.0\"", "version: \"1.1\"", 1)
+        .replacen("date: 2026-11-25", "date: 2027-04-01", 1);
+    let new = t.write("new.yaml", &bumped);
+    let o = t.run(&["diff", "--revision", s(&old), s(&new)]);
+    assert_code(&o, 1);
+    let entry = stdout(&o);
+    assert_eq!(
+        entry,
+        "  - version: \"1.1\"\n    date: 2027-04-01\n    changes: |\n      前書きを変更\n      No.5 目録の中で維持される資産の管理を変更\n      No.20 容量・能力の監視を削除\n      No.39 新設の項目を新設\n      No.12 秘密認証情報の管理をNo.40に移動\n"
+    );
+    let o = t.run(&["check", s(&new), "--against", s(&old)]);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).contains("no revision history saying what changed"),
+        "{}",
+        stderr(&o)
+    );
+    let with_entry = t.write("entry.yaml", &format!("{bumped}revisions:\n{entry}"));
+    let o = t.run(&["check", s(&with_entry), "--against", s(&old)]);
+    assert_code(&o, 0);
+
+    // An entry that leaves one out names it.
+    let partial = entry.replace("      No.20 容量・能力の監視を削除\n", "");
+    let forgot = t.write("forgot.yaml", &format!("{bumped}revisions:\n{partial}"));
+    let o = t.run(&["check", s(&forgot), "--against", s(&old)]);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).contains("does not mention 1 of the changed items: No. 20;"),
         "{}",
         stderr(&o)
     );
