@@ -7,6 +7,8 @@
 //! columns, …) are compared as a whole; version, date and the revision history
 //! are what the comparison is between, not changes in it.
 
+pub mod phrases;
+
 use serde::Serialize;
 
 use crate::model::{Category, Document, Item, ItemNo};
