@@ -197,7 +197,13 @@ mod tests {
     #[test]
     fn unrelated_texts_are_changed_whole() {
         let (a, b) = changed_runs("あいう", "");
-        assert_eq!(a, vec![Range { start: 0, end: "あいう".len() }]);
+        assert_eq!(
+            a,
+            vec![Range {
+                start: 0,
+                end: "あいう".len()
+            }]
+        );
         assert!(b.is_empty());
     }
 }

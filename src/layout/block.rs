@@ -117,6 +117,9 @@ pub struct BlockLine {
     pub heading: bool,
     /// The line is (part of) a list entry.
     pub list: bool,
+    /// The line is a row of a table in the text or a picture (its `shapes`
+    /// draw it), not a line of text.
+    pub object: bool,
     /// Rules, fills and pictures, positioned like the runs (a row of a table in
     /// the text, a picture).
     pub shapes: Vec<Element>,
@@ -136,6 +139,7 @@ impl BlockLine {
             paragraph: 0,
             heading: false,
             list: false,
+            object: false,
             shapes: Vec::new(),
             repeat: None,
         }
@@ -238,7 +242,7 @@ pub fn paragraph_kinds(lines: &[BlockLine]) -> Vec<(u32, bool)> {
         if let Some(p) = i.checked_sub(1).map(|k| &lines[k])
             && p.paragraph != l.paragraph
         {
-            let plain = |l: &BlockLine| !l.list && !l.heading && l.shapes.is_empty();
+            let plain = |l: &BlockLine| !l.list && !l.heading && !l.object;
             if !(plain(p) && plain(l) && l.gap_before == Pt::ZERO) {
                 group += 1;
             }
@@ -475,7 +479,7 @@ fn append(out: &mut Vec<BlockLine>, mut set: Vec<BlockLine>, spec: &TextSpec) {
         return;
     };
     let next = last.paragraph + 1;
-    if !last.shapes.is_empty() || !first.shapes.is_empty() {
+    if last.object || first.object {
         first.gap_before = first.gap_before.max(object_gap(spec));
     }
     for l in &mut set {
@@ -617,6 +621,7 @@ fn table_lines(
             }
         }
         line.paragraph = r as u32;
+        line.object = true;
         if r == 0 {
             line.heading = true;
             header = Some(Arc::new(line.clone()));
@@ -667,6 +672,7 @@ fn picture_line(p: &PictureRef<'_>, width: Pt, spec: &TextSpec) -> Option<BlockL
     }
     let pad = object_gap(spec);
     let mut line = BlockLine::empty(h + pad * 2.0);
+    line.object = true;
     line.shapes.push(Element::Picture {
         rect: Rect {
             x: Pt::ZERO,
@@ -797,10 +803,16 @@ fn make_line(
     let face = fonts.face(style);
     let em = face.ascent(spec.size) - face.descent(spec.size);
     let baseline = (spec.line_height - em) / 2.0 + face.ascent(spec.size);
-    // What decides a run: the link it belongs to and whether it is bold.
+    // What decides a run: the link it belongs to, whether it is bold and
+    // whether it is underlined.
     let link_of = |i: usize| markup.link_at(shaped.offsets[i]);
     let bold_at = |i: usize| shaped.bold.iter().any(|r| r.contains(&i));
-    let kind_of = |i: usize| (link_of(i), bold_at(i));
+    let underlined = |i: usize| {
+        let at = shaped.offsets[i];
+        markup.underline.iter().any(|r| r.contains(&at))
+    };
+    let kind_of = |i: usize| (link_of(i), bold_at(i), underlined(i));
+    let mut shapes = Vec::new();
     // The whole-milli-em space before glyph `i` on this line: 和欧間 and
     // justification's adjustments, none before the line's first glyph.
     let space = |i: usize| {
@@ -823,7 +835,7 @@ fn make_line(
     let mut x = x0.0 as f32;
     let mut i = range.start;
     while i < range.end {
-        let (link, bold) = kind_of(i);
+        let (link, bold, underline) = kind_of(i);
         if let Some(last) = runs.last_mut() {
             // 和欧間 and justification's whole adjustments: far inside i16.
             last.gap_after = space(i).0 as i16;
@@ -834,7 +846,7 @@ fn make_line(
         // start) taking the even spacing.
         let mut end = i + 1;
         let mut even = None;
-        while end < range.end && kind_of(end) == (link, bold) {
+        while end < range.end && kind_of(end) == (link, bold, underline) {
             let s = spaced(end);
             if *even.get_or_insert(s) != s {
                 break;
@@ -893,12 +905,23 @@ fn make_line(
             tag: Tag::Untagged,
             gap_after: 0,
         });
+        if underline {
+            // A rule under the run, a tenth of an em below the baseline.
+            let y = baseline + spec.size * 0.12;
+            shapes.push(Element::Rule {
+                from: (pt(run_x), y),
+                to: (pt(run_x + run_width), y),
+                width: spec.size * 0.06,
+                color: spec.color,
+            });
+        }
         x = run_x + run_width;
         i = end;
     }
     BlockLine {
         runs,
         links: rects,
+        shapes,
         ..BlockLine::empty(spec.line_height)
     }
 }
@@ -927,6 +950,35 @@ mod tests {
             .iter()
             .map(|l| l.runs.iter().map(TextRun::text).collect())
             .collect()
+    }
+
+    #[test]
+    fn underlined_runs_get_a_rule_exactly_under_them() {
+        use crate::model::markup::{UNDERLINE_END, UNDERLINE_START};
+        let fonts = FontSet::bundled();
+        let text = format!("データは{UNDERLINE_START}大阪リージョン{UNDERLINE_END}に保管");
+        let lines = layout_text(&fonts, &text, Pt(400.0), &spec()).unwrap();
+        assert_eq!(texts(&lines), ["データは大阪リージョンに保管"]);
+        let line = &lines[0];
+        let marked = line
+            .runs
+            .iter()
+            .find(|r| r.text() == "大阪リージョン")
+            .unwrap();
+        let rules: Vec<_> = line
+            .shapes
+            .iter()
+            .filter_map(|e| match e {
+                Element::Rule { from, to, .. } => Some((*from, *to)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(rules.len(), 1);
+        let (from, to) = rules[0];
+        assert_eq!(from.0, marked.x);
+        assert_eq!(to.0, marked.x + marked.width);
+        assert!(from.1 > marked.baseline && from.1 == to.1);
+        assert!(!line.object, "an underlined line is still text");
     }
 
     #[test]

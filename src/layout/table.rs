@@ -753,7 +753,7 @@ fn split_points(content: &[BlockLine], style: &Style) -> Vec<bool> {
     // A short line of its own that ends no sentence (`●取得方式`, `連絡先：`) labels
     // what follows: it stays with the next line.
     let label = |k: usize| {
-        if !content[k].shapes.is_empty() {
+        if content[k].object {
             return false; // a table row or a picture
         }
         let runs = &content[k].runs;

@@ -25,6 +25,12 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+/// Starts an underlined run. A private-use character, written only by the
+/// tool itself (the comparison document), never printed.
+pub const UNDERLINE_START: char = '\u{E000}';
+/// Ends an underlined run.
+pub const UNDERLINE_END: char = '\u{E001}';
+
 /// Markers that make a line a list line.
 pub const LIST_MARKERS: &[&str] = &["●", "・", "■", "◎", "◆", "○", "※", "- "];
 
@@ -56,6 +62,9 @@ pub struct MarkupLine<'a> {
     pub named_links: Vec<(Range<usize>, &'a str)>,
     /// Byte ranges of `**bold**` runs in `text`.
     pub bold: Vec<Range<usize>>,
+    /// Byte ranges of underlined runs in `text`: what the 新旧対照表 marks as
+    /// changed, between [`UNDERLINE_START`] and [`UNDERLINE_END`].
+    pub underline: Vec<Range<usize>>,
     /// A blank line came before this one (paragraph spacing).
     pub gap_before: bool,
 }
@@ -339,10 +348,11 @@ fn inline<'a>(text: &'a str, problems: &mut Option<Vec<Problem<'a>>>) -> MarkupL
         links: Vec::new(),
         named_links: Vec::new(),
         bold: Vec::new(),
+        underline: Vec::new(),
         gap_before: false,
     };
     // The fast path: no character that can start inline markup.
-    if !text.contains(['\\', '*', '[']) {
+    if !text.contains(['\\', '*', '[', UNDERLINE_START, UNDERLINE_END]) {
         return MarkupLine {
             links: find_urls(text),
             ..plain
@@ -352,9 +362,25 @@ fn inline<'a>(text: &'a str, problems: &mut Option<Vec<Problem<'a>>>) -> MarkupL
     let mut named = Vec::new();
     let mut bold = Vec::new();
     let mut bold_from: Option<usize> = None;
+    let mut underline = Vec::new();
+    let mut underline_from: Option<usize> = None;
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];
+        if let Some(after) = rest.strip_prefix(UNDERLINE_START) {
+            underline_from = Some(out.len());
+            i = text.len() - after.len();
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix(UNDERLINE_END) {
+            if let Some(from) = underline_from.take()
+                && from < out.len()
+            {
+                underline.push(from..out.len());
+            }
+            i = text.len() - after.len();
+            continue;
+        }
         if let Some(after) = rest.strip_prefix('\\')
             && let Some(c) = after.chars().next().filter(|c| escapable(*c))
         {
@@ -422,6 +448,7 @@ fn inline<'a>(text: &'a str, problems: &mut Option<Vec<Problem<'a>>>) -> MarkupL
         links,
         named_links: named,
         bold,
+        underline,
         ..plain
     }
 }
