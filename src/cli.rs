@@ -64,6 +64,20 @@ struct DiffArgs {
     /// change) to paste into its YAML
     #[arg(long, conflicts_with_all = ["json", "stat"])]
     revision: bool,
+    /// Write the comparison PDF (新旧対照表) here
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Put the new version in the left column (改正後 first, as government
+    /// documents do)
+    #[arg(long)]
+    new_left: bool,
+    /// Keep unchanged lines inside a changed item (a long run of them is
+    /// otherwise shown as （略）)
+    #[arg(long)]
+    full: bool,
+    /// Page orientation of the comparison PDF (A4)
+    #[arg(long, value_enum, default_value_t = PageOrientation::Landscape)]
+    orientation: PageOrientation,
     #[command(flatten)]
     fonts: FontArgs,
 }
@@ -474,6 +488,12 @@ fn diff(args: DiffArgs) -> ExitCode {
     };
     let (a, b) = (&old.document, &new.document);
     let c = disclosure_pdf::compare::compare(a, b);
+    if let Some(out) = &args.output
+        && let Err(e) = write_comparison(&c, &old, &new, out, &args)
+    {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     if args.json {
         println!("{}", disclosure_pdf::compare::to_json(&c, a, b));
     } else if args.revision {
@@ -486,6 +506,47 @@ fn diff(args: DiffArgs) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// Lays out and writes the 新旧対照表 of `old` and `new` to `out` (with its
+/// `.sha256`, atomically, like `build`).
+fn write_comparison(
+    c: &disclosure_pdf::compare::Comparison,
+    old: &Checked,
+    new: &Checked,
+    out: &Path,
+    args: &DiffArgs,
+) -> Result<(), Error> {
+    let orientation = match args.orientation {
+        PageOrientation::Landscape => Orientation::Landscape,
+        PageOrientation::Portrait => Orientation::Portrait,
+    };
+    let options = disclosure_pdf::compare::document::Options {
+        new_left: args.new_left,
+        orientation,
+        full: args.full,
+    };
+    let document = disclosure_pdf::compare::document::comparison_document(
+        c,
+        &old.document,
+        &new.document,
+        options,
+    );
+    let input = Checked {
+        path: new.path.clone(),
+        document,
+        fonts: read_source(&args.new, &args.fonts)?.fonts,
+        warnings: Vec::new(),
+    };
+    let build = BuildOptions {
+        orientation,
+        source_date_epoch: source_date_epoch()?,
+        ..BuildOptions::default()
+    };
+    let built = disclosure_pdf::build_pdf(&input, &build)?;
+    write_release(out, &built.bytes)?;
+    eprintln!("wrote {} ({} pages)", out.display(), built.pages);
+    Ok(())
 }
 
 fn check_cmd(args: CheckArgs) -> Result<(), Error> {

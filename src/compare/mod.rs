@@ -7,6 +7,7 @@
 //! columns, …) are compared as a whole; version, date and the revision history
 //! are what the comparison is between, not changes in it.
 
+pub mod document;
 pub mod phrases;
 
 use serde::Serialize;

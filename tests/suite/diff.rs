@@ -221,3 +221,145 @@ fn the_release_guard_wants_a_new_version_and_an_entry_naming_the_changes() {
         stderr(&o)
     );
 }
+
+/// The comparison of the default document and its edited version, as the
+/// table engine lays it out.
+fn comparison() -> (
+    disclosure_pdf::model::Document,
+    disclosure_pdf::layout::Layout,
+) {
+    use disclosure_pdf::compare::{compare, document};
+    use disclosure_pdf::layout::{Orientation, Style, layout_document};
+    let old = disclosure_pdf::read(&default_input(), &Default::default()).unwrap();
+    let new = disclosure_pdf::check_text(
+        std::path::Path::new("new.yaml"),
+        &edited(),
+        &Default::default(),
+    )
+    .unwrap();
+    let c = compare(&old.document, &new.document);
+    let doc = document::comparison_document(&c, &old.document, &new.document, Default::default());
+    let layout = layout_document(&doc, &new.fonts, &Style::a4(Orientation::Landscape)).unwrap();
+    (doc, layout)
+}
+
+#[test]
+fn the_comparison_has_a_row_per_change_in_order_with_new_and_deleted_marks() {
+    let (doc, _) = comparison();
+    let mut nos: Vec<String> = doc.items().map(|(_, i)| i.no.to_string()).collect();
+    nos.dedup();
+    assert_eq!(nos, ["—", "5", "20", "39", "12→40"]);
+    let rows: Vec<_> = doc.items().map(|(_, i)| i).collect();
+    let added = rows.iter().find(|i| i.no.to_string() == "39").unwrap();
+    assert_eq!(added.cells["old"], "（新設）");
+    let removed = rows.iter().find(|i| i.no.to_string() == "20").unwrap();
+    assert_eq!(removed.content, "（削除）");
+    let labels: Vec<String> = doc.columns().into_iter().map(|c| c.label).collect();
+    assert_eq!(labels, ["分類", "No.", "項目", "変更前", "変更後"]);
+}
+
+#[test]
+fn underlines_cover_exactly_the_changed_phrases() {
+    use disclosure_pdf::layout::Element;
+    let (_, layout) = comparison();
+    let grid = [layout.style.grid_width, layout.style.frame_width];
+    // Every underline rule, and the text of the runs standing on it.
+    let mut underlined: Vec<String> = Vec::new();
+    for page in &layout.pages {
+        for e in &page.elements {
+            let Element::Rule {
+                from, to, width, ..
+            } = e
+            else {
+                continue;
+            };
+            if from.1 != to.1 || grid.contains(width) {
+                continue; // the table's rules
+            }
+            let text: String = page
+                .runs()
+                .filter(|r| {
+                    r.x >= from.0 && r.x + r.width <= to.0 + disclosure_pdf::units::Pt(0.01)
+                })
+                .filter(|r| from.1 > r.baseline && from.1 < r.baseline + r.size * 0.2)
+                .map(|r| r.text())
+                .collect();
+            assert!(!text.is_empty(), "an underline under nothing at {from:?}");
+            // The rule spans its runs exactly: from the first one's left edge.
+            underlined.push(text);
+        }
+    }
+    // Item 5: the phrase with the added comma, in both columns.
+    assert!(
+        underlined
+            .iter()
+            .any(|t| t.contains("基準で") && !t.contains('、')),
+        "{underlined:?}"
+    );
+    assert!(
+        underlined.iter().any(|t| t.contains("基準で、")),
+        "{underlined:?}"
+    );
+    // The preface: the changed phrase only, not the sentence.
+    assert!(
+        underlined
+            .iter()
+            .any(|t| t.contains("クラウドサービスです。")),
+        "{underlined:?}"
+    );
+    assert!(
+        !underlined.iter().any(|t| t.contains("株式会社オプロ")),
+        "{underlined:?}"
+    );
+    // The new item's text is underlined whole, its （新設） mark is not.
+    assert!(
+        underlined.iter().any(|t| t.contains("新しい内容")),
+        "{underlined:?}"
+    );
+    assert!(
+        !underlined
+            .iter()
+            .any(|t| t.contains("（新設）") || t.contains("（削除）")),
+        "{underlined:?}"
+    );
+}
+
+#[test]
+fn diff_writes_the_comparison_pdf() {
+    let t = Scratch::new("diff_pdf");
+    let new = t.write("new.yaml", &edited());
+    let out = t.path("cmp.pdf");
+    let o = t.run(&["diff", s(&default_input()), s(&new), "-o", s(&out)]);
+    assert_code(&o, 1);
+    let pdf = fs::read(&out).unwrap();
+    assert!(t.path("cmp.pdf.sha256").exists());
+    let text: String = drawn_text(&pdf).into_iter().map(|d| d.text).collect();
+    for want in [
+        "新旧対照表",
+        "（下線部は変更箇所）",
+        "（新設）",
+        "（削除）",
+        "変更前",
+        "変更後",
+        "12→40",
+    ] {
+        assert!(text.contains(want), "{want} missing");
+    }
+    // New version left: the columns swap.
+    let out2 = t.path("left.pdf");
+    let o = t.run(&[
+        "diff",
+        "--new-left",
+        s(&default_input()),
+        s(&new),
+        "-o",
+        s(&out2),
+    ]);
+    assert_code(&o, 1);
+    let text: String = drawn_text(&fs::read(&out2).unwrap())
+        .into_iter()
+        .map(|d| d.text)
+        .collect();
+    let header = &text[text.find("（下線部は変更箇所）").unwrap()..];
+    assert!(header.find("変更後").unwrap() < header.find("変更前").unwrap());
+}

@@ -1,0 +1,551 @@
+//! The 新旧対照表 as a document of its own, set by the same table engine as the
+//! disclosure: a row per changed, added, removed or moved item (the document's
+//! own fields first), columns No. | 項目 | 変更前 | 変更後 under the category,
+//! the changed phrases underlined in both, 「（新設）」 opposite a new item and
+//! 「（削除）」 opposite a removed one, headed 「（下線部は変更箇所）」.
+//!
+//! The cells hold each version's text as it prints (markup resolved, so a
+//! list stays a list and a sub-heading bold; links and tables as their text),
+//! with the underlines as the markup's internal underline markers.
+
+use std::ops::Range;
+
+use super::phrases::changed_runs;
+use super::{Change, Comparison};
+use crate::layout::{Orientation, Style};
+use crate::model::markup::{self, LineKind, UNDERLINE_END, UNDERLINE_START};
+use crate::model::{
+    Category, ColumnSpec, Document, DocumentInfo, Item, ItemNo, Labels, Language, Locale,
+};
+
+/// A document's items with their categories, in order.
+type Rows<'a> = Vec<(&'a Category, &'a Item)>;
+
+/// The key of the old version's column (the new version is the content).
+const OLD: &str = "old";
+
+/// Words of the comparison in the document's language.
+struct Words {
+    title: &'static str,
+    old: &'static str,
+    new: &'static str,
+    item: &'static str,
+    document: &'static str,
+    added: &'static str,
+    removed: &'static str,
+    legend: &'static str,
+    title_label: &'static str,
+}
+
+const JAPANESE: Words = Words {
+    title: "新旧対照表",
+    old: "変更前",
+    new: "変更後",
+    item: "項目",
+    document: "文書",
+    added: "（新設）",
+    removed: "（削除）",
+    legend: "（下線部は変更箇所）",
+    title_label: "【項目名】",
+};
+
+const ENGLISH: Words = Words {
+    title: "Comparison of versions",
+    old: "Before",
+    new: "After",
+    item: "Item",
+    document: "Document",
+    added: "(new)",
+    removed: "(deleted)",
+    legend: "(changes underlined)",
+    title_label: "[Title] ",
+};
+
+/// How the comparison is set.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// The new version in the left column (the 改正後-first order of government
+    /// documents), the old one on the right.
+    pub new_left: bool,
+    pub orientation: Orientation,
+    /// Keep unchanged lines inside a changed item rather than eliding a long
+    /// run of them as 「（略）」.
+    pub full: bool,
+}
+
+/// `text` as it prints, with markup characters escaped (so that it prints the
+/// same when read as markup again) and `runs` (byte ranges of `text`)
+/// underlined. Underlines are closed at line ends, opened after a list
+/// marker, and inside a sub-heading's brackets, where the line's markup
+/// recognition needs them.
+fn marked(text: &str, runs: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len() + runs.len() * 8);
+    let mut at = 0;
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let start = at;
+        let end = at + line.len();
+        at = end + 1;
+        // Where an underline may open on this line: after a list marker, or
+        // after a sub-heading's opening bracket.
+        let lead = match markup::parse(line).first() {
+            Some(markup::Block::Line(l)) => match l.kind {
+                LineKind::ListItem { marker_len } => marker_len,
+                LineKind::SubHeading => line.chars().next().map_or(0, char::len_utf8),
+                LineKind::Paragraph => 0,
+            },
+            _ => 0,
+        };
+        let tail = match markup::parse(line).first() {
+            Some(markup::Block::Line(l)) if l.kind == LineKind::SubHeading => {
+                line.chars().last().map_or(0, char::len_utf8)
+            }
+            _ => 0,
+        };
+        let local: Vec<Range<usize>> = runs
+            .iter()
+            .filter(|r| r.start < end && start < r.end)
+            .map(|r| {
+                let s = r.start.max(start) - start;
+                let e = r.end.min(end) - start;
+                s.max(lead)..e.min(line.len() - tail)
+            })
+            .filter(|r| r.start < r.end)
+            .collect();
+        let mut k = 0;
+        for (i, c) in line.char_indices() {
+            if local.iter().any(|r| r.start == i) {
+                out.push(UNDERLINE_START);
+            }
+            // Escaped so that it stays text; a list marker or a sub-heading's
+            // brackets stay markup (they are the same in the printed text).
+            if c.is_ascii_punctuation() && !(i < lead || i >= line.len() - tail) {
+                out.push('\\');
+            }
+            out.push(c);
+            k = i + c.len_utf8();
+            if local.iter().any(|r| r.end == k) {
+                out.push(UNDERLINE_END);
+            }
+        }
+        let _ = k;
+    }
+    out
+}
+
+/// Source lines of a row of the comparison at most: longer changes go on in
+/// further rows under the same No., so that no row is taller than a page
+/// (the table splits only its last column within a row).
+const ROW_LINES: usize = 4;
+/// A run of unchanged lines longer than this is elided as 「（略）」.
+const ELIDE_LINES: usize = 2;
+
+/// One side's lines aligned with the other's: equal lines, or a run that
+/// differs.
+enum Segment {
+    Same(Vec<String>),
+    Differs(Vec<String>, Vec<String>),
+}
+
+/// The lines of `old` and `new` aligned by a longest common subsequence of
+/// whole lines.
+fn segments(old: &str, new: &str) -> Vec<Segment> {
+    let a: Vec<&str> = if old.is_empty() {
+        Vec::new()
+    } else {
+        old.split('\n').collect()
+    };
+    let b: Vec<&str> = if new.is_empty() {
+        Vec::new()
+    } else {
+        new.split('\n').collect()
+    };
+    let w = b.len() + 1;
+    let mut lcs = vec![0u32; (a.len() + 1) * w];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i * w + j] = if a[i] == b[j] {
+                lcs[(i + 1) * w + j + 1] + 1
+            } else {
+                lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
+            };
+        }
+    }
+    let mut out: Vec<Segment> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    let mut push = |seg: Segment| match (out.last_mut(), seg) {
+        (Some(Segment::Same(l)), Segment::Same(m)) => l.extend(m),
+        (Some(Segment::Differs(l0, l1)), Segment::Differs(m0, m1)) => {
+            l0.extend(m0);
+            l1.extend(m1);
+        }
+        (_, seg) => out.push(seg),
+    };
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            push(Segment::Same(vec![a[i].to_string()]));
+            i += 1;
+            j += 1;
+        } else if j >= b.len() || (i < a.len() && lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) {
+            push(Segment::Differs(vec![a[i].to_string()], Vec::new()));
+            i += 1;
+        } else {
+            push(Segment::Differs(Vec::new(), vec![b[j].to_string()]));
+            j += 1;
+        }
+    }
+    out
+}
+
+/// The cell pairs (old, new) of the rows one field's change takes: unchanged
+/// lines as they are (a long run of them as 「（略）」 unless `full`), changed
+/// lines with their changed phrases underlined, at most [`ROW_LINES`] source
+/// lines a row. `empty_old` / `empty_new` stand for a side that has no text
+/// (「（新設）」, 「（削除）」).
+fn row_cells(
+    old: &str,
+    new: &str,
+    full: bool,
+    elided: &str,
+    empty: (&str, &str),
+) -> Vec<(String, String)> {
+    let (po, pn) = (markup::printed_text(old), markup::printed_text(new));
+    let mut rows: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for seg in segments(&po, &pn) {
+        match seg {
+            Segment::Same(lines) => {
+                let lines = if !full && lines.len() > ELIDE_LINES {
+                    vec![elided.to_string()]
+                } else {
+                    lines.iter().map(|l| marked(l, &[])).collect()
+                };
+                for chunk in lines.chunks(ROW_LINES) {
+                    rows.push((chunk.to_vec(), chunk.to_vec()));
+                }
+            }
+            Segment::Differs(a, b) => {
+                let (ta, tb) = (a.join("\n"), b.join("\n"));
+                let (ra, rb) = changed_runs(&ta, &tb);
+                let ma: Vec<String> = if ta.is_empty() {
+                    Vec::new()
+                } else {
+                    marked(&ta, &ra).split('\n').map(str::to_string).collect()
+                };
+                let mb: Vec<String> = if tb.is_empty() {
+                    Vec::new()
+                } else {
+                    marked(&tb, &rb).split('\n').map(str::to_string).collect()
+                };
+                let n = ma.len().max(mb.len()).div_ceil(ROW_LINES).max(1);
+                for k in 0..n {
+                    let part = |m: &[String]| {
+                        m.iter()
+                            .skip(k * ROW_LINES)
+                            .take(ROW_LINES)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                    };
+                    rows.push((part(&ma), part(&mb)));
+                }
+            }
+        }
+    }
+    if rows.is_empty() {
+        rows.push((Vec::new(), Vec::new()));
+    }
+    let (empty_old, empty_new) = empty;
+    if po.is_empty() && !empty_old.is_empty() {
+        rows[0].0 = vec![empty_old.to_string()];
+    }
+    if pn.is_empty() && !empty_new.is_empty() {
+        rows[0].1 = vec![empty_new.to_string()];
+    }
+    rows.into_iter()
+        .map(|(a, b)| (a.join("\n"), b.join("\n")))
+        .collect()
+}
+
+/// The comparison of `old` and `new` as a document to lay out.
+pub fn comparison_document(
+    c: &Comparison,
+    old: &Document,
+    new: &Document,
+    options: Options,
+) -> Document {
+    let ja = new.document.language.locale() == Locale::Japanese;
+    let w = if ja { &JAPANESE } else { &ENGLISH };
+    let phrases = crate::locale::phrases(&new.document.language);
+    let side = |d: &Document| {
+        let version = if d.document.version.is_empty() {
+            phrases.draft.to_string()
+        } else {
+            phrases.version(&d.document.version)
+        };
+        match crate::model::Date::parse(&d.document.date) {
+            Some(date) => format!("{version}（{}）", phrases.date(&date)),
+            None => version,
+        }
+    };
+    let preface = format!(
+        "{}：{}　{}：{}\n{}",
+        w.old,
+        side(old),
+        w.new,
+        side(new),
+        w.legend
+    );
+
+    let flat = old.flat && new.flat;
+    let a: Rows = old.items().collect();
+    let b: Rows = new.items().collect();
+    let mut rows: Vec<(String, Item)> = Vec::new();
+    let elided = if ja { "（略）" } else { "(unchanged)" };
+    // The rows of one change: its No. and title on each (merged into one
+    // cell), the cells side by side.
+    let mut push = |category: &str, no: ItemNo, title: &str, pairs: Vec<(String, String)>| {
+        for (before, after) in pairs {
+            let (left, right) = if options.new_left {
+                (after, before)
+            } else {
+                (before, after)
+            };
+            let mut item = Item {
+                no: no.clone(),
+                title: title.to_string(),
+                control: None,
+                content: right,
+                cells: Default::default(),
+            };
+            item.cells.insert(OLD.to_string(), left);
+            rows.push((
+                if flat {
+                    String::new()
+                } else {
+                    category.to_string()
+                },
+                item,
+            ));
+        }
+    };
+    let full = options.full;
+    // The document's own fields first.
+    for field in &c.document {
+        let text = |d: &Document| -> String {
+            let i = &d.document;
+            match *field {
+                "title" => i.title.clone(),
+                "issuer" => i.issuer.clone(),
+                "service" => i.service.clone(),
+                "scope" => i.scope.clone().unwrap_or_default(),
+                "preface" => i.preface.clone().unwrap_or_default(),
+                "notes" => i.notes.clone().unwrap_or_default(),
+                "closing" => i.closing.clone().unwrap_or_default(),
+                "id" => i.id.clone(),
+                "language" => i.language.tag().to_string(),
+                "labels" => {
+                    let l = &d.labels;
+                    format!("{} / {} / {} / {}", l.category, l.no, l.item, l.content)
+                }
+                "columns" => d
+                    .columns()
+                    .iter()
+                    .map(|c| c.label.clone())
+                    .collect::<Vec<_>>()
+                    .join(" / "),
+                _ => String::new(),
+            }
+        };
+        let pairs = row_cells(&text(old), &text(new), full, elided, ("", ""));
+        let label = super::field_label(field, ja);
+        push(w.document, ItemNo::Text("—".into()), label, pairs);
+    }
+    for change in &c.items {
+        match change {
+            Change::Changed {
+                old: i,
+                new: j,
+                fields,
+            }
+            | Change::Moved {
+                old: i,
+                new: j,
+                fields,
+            } => {
+                let (_, o) = a[*i];
+                let (cat, n) = b[*j];
+                let mut pairs = Vec::new();
+                // A changed category, title or own column heads the cells.
+                if fields.iter().any(|f| f == "category") {
+                    let cat_label = &new.labels.category;
+                    let (oc, _) = a[*i];
+                    let (c0, c1) = (
+                        format!("【{cat_label}】{}", oc.title),
+                        format!("【{cat_label}】{}", cat.title),
+                    );
+                    pairs.extend(row_cells(&c0, &c1, true, elided, ("", "")));
+                }
+                if fields.iter().any(|f| f == "title") {
+                    let (t0, t1) = (
+                        format!("{}{}", w.title_label, o.title),
+                        format!("{}{}", w.title_label, n.title),
+                    );
+                    pairs.extend(row_cells(&t0, &t1, true, elided, ("", "")));
+                }
+                for key in fields
+                    .iter()
+                    .filter(|f| n.cells.contains_key(*f) || o.cells.contains_key(*f))
+                {
+                    let label = new
+                        .columns()
+                        .into_iter()
+                        .find(|col| col.key.name() == key)
+                        .map_or_else(|| key.clone(), |col| col.label);
+                    let v = |d: &Item| {
+                        format!("【{label}】{}", d.cells.get(key).map_or("", String::as_str))
+                    };
+                    pairs.extend(row_cells(&v(o), &v(n), true, elided, ("", "")));
+                }
+                if fields.iter().any(|f| f == "content") || pairs.is_empty() {
+                    pairs.extend(row_cells(&o.content, &n.content, full, elided, ("", "")));
+                }
+                let no = match change {
+                    Change::Moved { .. } => ItemNo::Text(format!("{}→{}", o.no, n.no)),
+                    _ => n.no.clone(),
+                };
+                push(&cat.title, no, &n.title, pairs);
+            }
+            Change::Added { new: j } => {
+                let (cat, n) = b[*j];
+                let pairs = row_cells("", &n.content, true, elided, (w.added, ""));
+                push(&cat.title, n.no.clone(), &n.title, pairs);
+            }
+            Change::Removed { old: i } => {
+                let (cat, o) = a[*i];
+                let pairs = row_cells(&o.content, "", true, elided, ("", w.removed));
+                push(&cat.title, o.no.clone(), &o.title, pairs);
+            }
+        }
+    }
+
+    // Rows under their categories, consecutive rows of one category merged.
+    let mut categories: Vec<Category> = Vec::new();
+    for (title, item) in rows {
+        match categories.last_mut() {
+            Some(last) if last.title == title => last.items.push(item),
+            _ => categories.push(Category {
+                title,
+                items: vec![item],
+            }),
+        }
+    }
+
+    // Columns: the category (unless flat), No. (wide enough for `12→40`),
+    // 項目, at fixed widths, then the two versions, each half of the rest.
+    let style = Style::a4(options.orientation);
+    let widths = (
+        if flat {
+            Default::default()
+        } else {
+            style.category_width
+        },
+        style.no_width * 2.0,
+        style.item_width,
+    );
+    // A hair less for the old one: the content column must stay the widest.
+    let half = (style.table_width() - widths.0 - widths.1 - widths.2) * 0.5 - crate::units::Pt(0.1);
+    let pt = |p: crate::units::Pt| Some(format!("{:.2}pt", p.0));
+    let (left, right) = if options.new_left {
+        (w.new, w.old)
+    } else {
+        (w.old, w.new)
+    };
+    let spec = |key: &str, label: &str, width: Option<String>| ColumnSpec {
+        key: key.to_string(),
+        label: Some(label.to_string()),
+        merge: None,
+        width,
+        align: None,
+        optional: true,
+    };
+    let mut columns = Vec::new();
+    if !flat {
+        columns.push(spec("category", &new.labels.category, pt(widths.0)));
+    }
+    // Rows of one change share their No. and title: merged cells.
+    let merged = |mut c: ColumnSpec| {
+        c.merge = Some(true);
+        c
+    };
+    columns.push(merged(spec("no", &new.labels.no, pt(widths.1))));
+    columns.push(merged(spec("title", w.item, pt(widths.2))));
+    columns.push(spec(OLD, left, pt(half)));
+    columns.push(spec("content", right, None));
+
+    let info = &new.document;
+    Document {
+        document: DocumentInfo {
+            id: format!("{}-diff", info.id),
+            title: format!("{}　{}", info.title, w.title),
+            issuer: info.issuer.clone(),
+            service: info.service.clone(),
+            scope: info.scope.clone(),
+            version: info.version.clone(),
+            date: info.date.clone(),
+            language: Language::clone(&info.language),
+            preface: Some(preface),
+            notes: None,
+            closing: None,
+        },
+        labels: Labels::clone(&new.labels),
+        fonts: None,
+        columns: Some(columns),
+        categories,
+        items: None,
+        revisions: Vec::new(),
+        flat,
+        pictures: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strip(s: &str) -> String {
+        s.chars()
+            .filter(|c| *c != UNDERLINE_START && *c != UNDERLINE_END)
+            .collect()
+    }
+
+    #[test]
+    fn marks_stay_inside_lines_and_after_list_markers() {
+        let text = "●鍵は90日ごとに更新\n＜方針＞\n通常の文 [x] *y*";
+        let all = vec![Range {
+            start: 0,
+            end: text.len(),
+        }];
+        let m = marked(text, &all);
+        let lines: Vec<&str> = m.split('\n').collect();
+        assert_eq!(
+            lines[0],
+            format!("●{UNDERLINE_START}鍵は90日ごとに更新{UNDERLINE_END}")
+        );
+        assert_eq!(
+            lines[1],
+            format!("＜{UNDERLINE_START}方針{UNDERLINE_END}＞")
+        );
+        // Markup characters are escaped and print as written.
+        assert_eq!(markup::printed_text(&strip(&m)), text);
+        let parsed = markup::parse(&m);
+        let markup::Block::Line(first) = &parsed[0] else {
+            panic!()
+        };
+        assert!(matches!(first.kind, LineKind::ListItem { .. }));
+        assert_eq!(
+            &first.text[first.underline[0].clone()],
+            "鍵は90日ごとに更新"
+        );
+    }
+}
