@@ -75,6 +75,10 @@ struct DiffArgs {
     /// otherwise shown as （略）)
     #[arg(long)]
     full: bool,
+    /// The two columns' labels, old first: `--labels 現行,改定案` (default
+    /// 変更前,変更後)
+    #[arg(long, value_name = "OLD,NEW", value_parser = parse_labels)]
+    labels: Option<(String, String)>,
     /// Page orientation of the comparison PDF (A4)
     #[arg(long, value_enum, default_value_t = PageOrientation::Landscape)]
     orientation: PageOrientation,
@@ -508,6 +512,16 @@ fn diff(args: DiffArgs) -> ExitCode {
     }
 }
 
+/// `OLD,NEW` as the comparison's two column labels.
+fn parse_labels(s: &str) -> Result<(String, String), String> {
+    match s.split_once([',', '、']) {
+        Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() => {
+            Ok((a.trim().to_string(), b.trim().to_string()))
+        }
+        _ => Err("give two labels, old first, separated by a comma: 現行,改定案".into()),
+    }
+}
+
 /// Lays out and writes the 新旧対照表 of `old` and `new` to `out` (with its
 /// `.sha256`, atomically, like `build`).
 fn write_comparison(
@@ -525,6 +539,7 @@ fn write_comparison(
         new_left: args.new_left,
         orientation,
         full: args.full,
+        labels: args.labels.clone(),
     };
     let document = disclosure_pdf::compare::document::comparison_document(
         c,

@@ -62,7 +62,7 @@ const ENGLISH: Words = Words {
 };
 
 /// How the comparison is set.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The new version in the left column (the 改正後-first order of government
     /// documents), the old one on the right.
@@ -71,6 +71,9 @@ pub struct Options {
     /// Keep unchanged lines inside a changed item rather than eliding a long
     /// run of them as 「（略）」.
     pub full: bool,
+    /// The two columns' labels (old, new) instead of 変更前 / 変更後 (現行 /
+    /// 改定案, say).
+    pub labels: Option<(String, String)>,
 }
 
 /// `text` as it prints, with markup characters escaped (so that it prints the
@@ -288,11 +291,13 @@ pub fn comparison_document(
             None => version,
         }
     };
+    let (old_label, new_label) = match &options.labels {
+        Some((o, n)) => (o.as_str(), n.as_str()),
+        None => (w.old, w.new),
+    };
     let preface = format!(
-        "{}：{}　{}：{}\n{}",
-        w.old,
+        "{old_label}：{}　{new_label}：{}\n{}",
         side(old),
-        w.new,
         side(new),
         w.legend
     );
@@ -456,10 +461,14 @@ pub fn comparison_document(
     // A hair less for the old one: the content column must stay the widest.
     let half = (style.table_width() - widths.0 - widths.1 - widths.2) * 0.5 - crate::units::Pt(0.1);
     let pt = |p: crate::units::Pt| Some(format!("{:.2}pt", p.0));
+    let (old_label, new_label) = match &options.labels {
+        Some((o, n)) => (o.as_str(), n.as_str()),
+        None => (w.old, w.new),
+    };
     let (left, right) = if options.new_left {
-        (w.new, w.old)
+        (new_label, old_label)
     } else {
-        (w.old, w.new)
+        (old_label, new_label)
     };
     let spec = |key: &str, label: &str, width: Option<String>| ColumnSpec {
         key: key.to_string(),

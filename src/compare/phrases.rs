@@ -56,9 +56,14 @@ pub fn tokens(text: &str) -> Vec<Range<usize>> {
         {
             cuts.push(at);
         }
-        // Punctuation and symbols between Latin words stand alone.
+        // Punctuation and symbols between Latin words stand alone, and ASCII
+        // punctuation always does (`(1st Party)基準` is `)` and `基準`).
         if k == Class::Other && prev == Some(Class::Latin) {
             cuts.push(at);
+        }
+        if k == Class::Other && c.is_ascii_punctuation() {
+            cuts.push(at);
+            cuts.push(at + c.len_utf8());
         }
         prev = Some(k);
     }

@@ -6,8 +6,8 @@ use std::fs;
 use std::process::Command;
 
 /// The default document with item 5's text edited in the middle of a sentence,
-/// item 20 deleted, a new item 39 at the end, item 12 moved after it as No. 40
-/// and the preface changed.
+/// item 17's list gaining a line, item 20 deleted, a new item 39 at the end,
+/// item 12 moved after it as No. 40 and the preface changed.
 fn edited() -> String {
     let text = fs::read_to_string(default_input()).unwrap();
     let text = text.replacen(
@@ -26,6 +26,12 @@ fn edited() -> String {
     );
     let moved = text[start..end].replacen("- no: 12", "- no: 40", 1);
     let text = format!("{}{}", &text[..start], &text[end..]);
+    // Item 17's list gains a line.
+    let text = text.replacen(
+        "          ・サーバのOSのハードニングや",
+        "          ・脆弱性スキャンを毎月実施しています。\n          ・サーバのOSのハードニングや",
+        1,
+    );
     let text = text.replacen(
         "提供するサービスです。",
         "提供するクラウドサービスです。",
@@ -66,7 +72,10 @@ fn two_versions_give_the_summary_and_exit_1() {
             "old": {"version": "1.0", "date": "2026-11-25"},
             "new": {"version": "1.0", "date": "2026-11-25"},
             "document": ["preface"],
-            "changed": [{"no": 5, "title": "目録の中で維持される資産の管理", "fields": ["content"]}],
+            "changed": [
+                {"no": 5, "title": "目録の中で維持される資産の管理", "fields": ["content"]},
+                {"no": 17, "title": "仮想マシンの設定", "fields": ["content"]},
+            ],
             "added": [{"no": 39, "title": "新設の項目"}],
             "removed": [{"no": 20, "title": "容量・能力の監視"}],
             // Moved to the end, into the last category.
@@ -83,15 +92,16 @@ fn two_versions_give_the_summary_and_exit_1() {
         lines[2],
         "  changed  No. 5 目録の中で維持される資産の管理 (content)"
     );
-    assert_eq!(lines[3], "  removed  No. 20 容量・能力の監視");
-    assert_eq!(lines[4], "  added    No. 39 新設の項目");
+    assert_eq!(lines[3], "  changed  No. 17 仮想マシンの設定 (content)");
+    assert_eq!(lines[4], "  removed  No. 20 容量・能力の監視");
+    assert_eq!(lines[5], "  added    No. 39 新設の項目");
     assert_eq!(
-        lines[5],
+        lines[6],
         "  moved    No. 12 → No. 40 秘密認証情報の管理 (category)"
     );
     assert_eq!(
-        lines[6],
-        "1 document field(s), 1 changed, 1 added, 1 removed, 1 moved"
+        lines[7],
+        "1 document field(s), 2 changed, 1 added, 1 removed, 1 moved"
     );
 }
 
@@ -185,7 +195,7 @@ fn the_release_guard_wants_a_new_version_and_an_entry_naming_the_changes() {
     let o = t.run(&["check", s(&same), "--against", s(&old)]);
     assert_code(&o, 1);
     let err = stderr(&o);
-    assert!(err.contains("same.yaml: error: the content differs from the old version (5 change(s)) but document.version is still \"1.0\""), "{err}");
+    assert!(err.contains("same.yaml: error: the content differs from the old version (6 change(s)) but document.version is still \"1.0\""), "{err}");
 
     // A new version: diff --revision writes the entry the guard accepts.
     let bumped = edited()
@@ -197,7 +207,7 @@ fn the_release_guard_wants_a_new_version_and_an_entry_naming_the_changes() {
     let entry = stdout(&o);
     assert_eq!(
         entry,
-        "  - version: \"1.1\"\n    date: 2027-04-01\n    changes: |\n      前書きを変更\n      No.5 目録の中で維持される資産の管理を変更\n      No.20 容量・能力の監視を削除\n      No.39 新設の項目を新設\n      No.12 秘密認証情報の管理をNo.40に移動\n"
+        "  - version: \"1.1\"\n    date: 2027-04-01\n    changes: |\n      前書きを変更\n      No.5 目録の中で維持される資産の管理を変更\n      No.17 仮想マシンの設定を変更\n      No.20 容量・能力の監視を削除\n      No.39 新設の項目を新設\n      No.12 秘密認証情報の管理をNo.40に移動\n"
     );
     let o = t.run(&["check", s(&new), "--against", s(&old)]);
     assert_code(&o, 1);
@@ -248,7 +258,7 @@ fn the_comparison_has_a_row_per_change_in_order_with_new_and_deleted_marks() {
     let (doc, _) = comparison();
     let mut nos: Vec<String> = doc.items().map(|(_, i)| i.no.to_string()).collect();
     nos.dedup();
-    assert_eq!(nos, ["—", "5", "20", "39", "12→40"]);
+    assert_eq!(nos, ["—", "5", "17", "20", "39", "12→40"]);
     let rows: Vec<_> = doc.items().map(|(_, i)| i).collect();
     let added = rows.iter().find(|i| i.no.to_string() == "39").unwrap();
     assert_eq!(added.cells["old"], "（新設）");
@@ -298,6 +308,18 @@ fn underlines_cover_exactly_the_changed_phrases() {
     );
     assert!(
         underlined.iter().any(|t| t.contains("基準で、")),
+        "{underlined:?}"
+    );
+    // Item 17: the new list line, whole and alone.
+    // (the list marker is not underlined: the line stays a list entry).
+    assert!(
+        underlined
+            .iter()
+            .any(|t| t == "脆弱性スキャンを毎月実施しています。"),
+        "{underlined:?}"
+    );
+    assert!(
+        !underlined.iter().any(|t| t.contains("ハードニング")),
         "{underlined:?}"
     );
     // The preface: the changed phrase only, not the sentence.
@@ -362,4 +384,23 @@ fn diff_writes_the_comparison_pdf() {
         .collect();
     let header = &text[text.find("（下線部は変更箇所）").unwrap()..];
     assert!(header.find("変更後").unwrap() < header.find("変更前").unwrap());
+    // Labels of one's own.
+    let out3 = t.path("labels.pdf");
+    let o = t.run(&[
+        "diff",
+        "--labels",
+        "現行,改定案",
+        s(&default_input()),
+        s(&new),
+        "-o",
+        s(&out3),
+    ]);
+    assert_code(&o, 1);
+    let text: String = drawn_text(&fs::read(&out3).unwrap())
+        .into_iter()
+        .map(|d| d.text)
+        .collect();
+    assert!(text.contains("現行：第1.0版") && text.contains("改定案") && !text.contains("変更前"));
+    let o = t.run(&["diff", "--labels", "現行", s(&default_input()), s(&new)]);
+    assert_code(&o, 2);
 }
