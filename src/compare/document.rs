@@ -295,8 +295,21 @@ pub fn comparison_document(
         Some((o, n)) => (o.as_str(), n.as_str()),
         None => (w.old, w.new),
     };
+    // The new version's own revision entry, when it has one, under the versions.
+    let entry = new
+        .revisions
+        .last()
+        .filter(|r| r.version == new.document.version)
+        .map(|r| {
+            let label = if ja { "改訂内容" } else { "Changes" };
+            format!(
+                "\n{label}：{}",
+                markup::printed_text(&r.changes).replace('\n', "、")
+            )
+        })
+        .unwrap_or_default();
     let preface = format!(
-        "{old_label}：{}　{new_label}：{}\n{}",
+        "{old_label}：{}　{new_label}：{}{entry}\n{}",
         side(old),
         side(new),
         w.legend

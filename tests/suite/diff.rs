@@ -404,3 +404,55 @@ fn diff_writes_the_comparison_pdf() {
     let o = t.run(&["diff", "--labels", "現行", s(&default_input()), s(&new)]);
     assert_code(&o, 2);
 }
+
+/// The comparison PDF is tagged like the main document, and each of its
+/// cells reads back, through the structure tree, exactly as the comparison
+/// says (the underline markers print as nothing).
+#[test]
+fn the_comparison_pdf_is_tagged_and_its_cells_read_back_exactly() {
+    use crate::tagged::{check_marked_content, check_parent_tree, marked_text, read};
+    use disclosure_pdf::compare::{compare, document};
+    use disclosure_pdf::model::markup::printed_text;
+    let old = disclosure_pdf::read(&default_input(), &Default::default()).unwrap();
+    let new = disclosure_pdf::check_text(
+        std::path::Path::new("new.yaml"),
+        &edited(),
+        &Default::default(),
+    )
+    .unwrap();
+    let c = compare(&old.document, &new.document);
+    let doc = document::comparison_document(&c, &old.document, &new.document, Default::default());
+    let expected: Vec<(String, String)> = doc
+        .items()
+        .map(|(_, i)| {
+            (
+                squash(&printed_text(&i.cells["old"])),
+                squash(&printed_text(&i.content)),
+            )
+        })
+        .collect();
+    let input = disclosure_pdf::Checked {
+        path: "new.yaml".into(),
+        document: doc,
+        fonts: new.fonts,
+        warnings: Vec::new(),
+    };
+    let pdf = disclosure_pdf::build_pdf(&input, &Default::default())
+        .unwrap()
+        .bytes;
+    let t = read(&pdf);
+    check_marked_content(&t);
+    check_parent_tree(&t);
+    let drawn = marked_text(&pdf);
+    let table = t.root.children().find(|e| e.role == "Table").unwrap();
+    let body = table.children().nth(1).unwrap();
+    let got: Vec<(String, String)> = body
+        .children()
+        .map(|tr| {
+            let cells: Vec<String> = tr.children().map(|td| td.text(&drawn)).collect();
+            let n = cells.len();
+            (cells[n - 2].clone(), cells[n - 1].clone())
+        })
+        .collect();
+    assert_eq!(got, expected);
+}

@@ -14,8 +14,8 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 /// A structure element as read back.
 #[derive(Debug)]
-struct Elem {
-    role: String,
+pub(crate) struct Elem {
+    pub(crate) role: String,
     /// The `/A` attribute dictionary (`/Scope`, `/RowSpan`, `/BBox`).
     attrs: Option<Dictionary>,
     alt: Option<String>,
@@ -31,10 +31,10 @@ enum Kid {
     Object(ObjectId),
 }
 
-struct Tagged {
+pub(crate) struct Tagged {
     doc: Document,
     pages: Vec<ObjectId>,
-    root: Elem,
+    pub(crate) root: Elem,
 }
 
 fn dict<'a>(doc: &'a Document, o: &'a Object) -> &'a Dictionary {
@@ -104,7 +104,7 @@ fn read_elem(doc: &Document, pages: &[ObjectId], d: &Dictionary) -> Elem {
     }
 }
 
-fn read(pdf: &[u8]) -> Tagged {
+pub(crate) fn read(pdf: &[u8]) -> Tagged {
     let doc = Document::load_mem(pdf).unwrap();
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
     let catalog = doc.catalog().unwrap();
@@ -122,14 +122,14 @@ fn read(pdf: &[u8]) -> Tagged {
 }
 
 impl Elem {
-    fn children(&self) -> impl Iterator<Item = &Elem> {
+    pub(crate) fn children(&self) -> impl Iterator<Item = &Elem> {
         self.kids.iter().filter_map(|k| match k {
             Kid::Elem(e) => Some(e),
             _ => None,
         })
     }
 
-    fn roles(&self) -> Vec<&str> {
+    pub(crate) fn roles(&self) -> Vec<&str> {
         self.children().map(|e| e.role.as_str()).collect()
     }
 
@@ -158,7 +158,7 @@ impl Elem {
     }
 
     /// The element's text as a reader gets it: its marked content in tree order.
-    fn text(&self, drawn: &HashMap<(usize, i64), String>) -> String {
+    pub(crate) fn text(&self, drawn: &HashMap<(usize, i64), String>) -> String {
         let mut ids = Vec::new();
         self.contents(&mut ids);
         ids.iter().map(|id| drawn[id].as_str()).collect()
@@ -170,7 +170,7 @@ impl Elem {
 }
 
 /// The text of each (page, MCID), whitespace removed, from our ToUnicode reader.
-fn marked_text(pdf: &[u8]) -> HashMap<(usize, i64), String> {
+pub(crate) fn marked_text(pdf: &[u8]) -> HashMap<(usize, i64), String> {
     let mut out: HashMap<(usize, i64), String> = HashMap::new();
     for d in drawn_text(pdf) {
         if let Marked::Mcid(m) = d.marked {
@@ -184,7 +184,7 @@ fn marked_text(pdf: &[u8]) -> HashMap<(usize, i64), String> {
 
 /// Checks every page's content: each MCID used once, referenced from the tree
 /// exactly once, and no text, image or path painted outside marked content.
-fn check_marked_content(t: &Tagged) {
+pub(crate) fn check_marked_content(t: &Tagged) {
     let mut in_tree = Vec::new();
     t.root.contents(&mut in_tree);
     let mut referenced: BTreeMap<(usize, i64), usize> = BTreeMap::new();
@@ -236,7 +236,7 @@ fn check_marked_content(t: &Tagged) {
 
 /// The parent tree gives back, for every page's MCID and every annotation,
 /// the element that holds it.
-fn check_parent_tree(t: &Tagged) {
+pub(crate) fn check_parent_tree(t: &Tagged) {
     let catalog = t.doc.catalog().unwrap();
     let tree = dict(&t.doc, catalog.get(b"StructTreeRoot").unwrap());
     let parents = dict(&t.doc, tree.get(b"ParentTree").unwrap());
