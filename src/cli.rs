@@ -492,15 +492,24 @@ fn diff(args: DiffArgs) -> ExitCode {
     };
     let (a, b) = (&old.document, &new.document);
     let c = disclosure_pdf::compare::compare(a, b);
-    if let Some(out) = &args.output
-        && let Err(e) = write_comparison(&c, &old, &new, out, &args)
-    {
-        eprintln!("{e}");
-        return ExitCode::from(2);
+    if let Some(out) = &args.output {
+        if c.is_empty() {
+            eprintln!(
+                "the two versions say the same: no comparison written to {}",
+                out.display()
+            );
+        } else if let Err(e) = write_comparison(&c, &old, &new, out, &args) {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
     }
     if args.json {
         println!("{}", disclosure_pdf::compare::to_json(&c, a, b));
     } else if args.revision {
+        // The key too when the file has no history yet.
+        if b.revisions.is_empty() {
+            println!("revisions:");
+        }
         print!("{}", disclosure_pdf::compare::revision_entry(&c, a, b));
     } else {
         print!("{}", disclosure_pdf::compare::to_stat(&c, a, b));
@@ -515,7 +524,9 @@ fn diff(args: DiffArgs) -> ExitCode {
 /// `OLD,NEW` as the comparison's two column labels.
 fn parse_labels(s: &str) -> Result<(String, String), String> {
     match s.split_once([',', '、']) {
-        Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() => {
+        Some((a, b))
+            if !a.trim().is_empty() && !b.trim().is_empty() && !b.contains([',', '、']) =>
+        {
             Ok((a.trim().to_string(), b.trim().to_string()))
         }
         _ => Err("give two labels, old first, separated by a comma: 現行,改定案".into()),
@@ -566,11 +577,19 @@ fn write_comparison(
 
 fn check_cmd(args: CheckArgs) -> Result<(), Error> {
     let old = match &args.against {
-        // A bare revision means this file at that revision.
-        Some(spec) if !spec.contains(':') && !Path::new(spec).exists() => Some(read_source(
-            &format!("{spec}:./{}", args.input.display()),
-            &args.fonts,
-        )?),
+        // A bare revision means this file at that revision (a missing
+        // `old.yaml` is a missing file, not a revision).
+        Some(spec)
+            if !spec.contains(':')
+                && !Path::new(spec).exists()
+                && !spec.ends_with(".yaml")
+                && !spec.ends_with(".yml") =>
+        {
+            Some(read_source(
+                &format!("{spec}:./{}", args.input.display()),
+                &args.fonts,
+            )?)
+        }
         Some(spec) => Some(read_source(spec, &args.fonts)?),
         None => None,
     };

@@ -270,6 +270,23 @@ fn row_cells(
         .collect()
 }
 
+/// The rows of a short field's change (a title, a category, an own column's
+/// value) with `label` before each side's first line, never underlined itself.
+fn headed(label: &str, old: &str, new: &str, elided: &str) -> Vec<(String, String)> {
+    let label = marked(label, &[]);
+    row_cells(old, new, true, elided, ("", ""))
+        .into_iter()
+        .enumerate()
+        .map(|(k, (a, b))| {
+            if k == 0 {
+                (format!("{label}{a}"), format!("{label}{b}"))
+            } else {
+                (a, b)
+            }
+        })
+        .collect()
+}
+
 /// The comparison of `old` and `new` as a document to lay out.
 pub fn comparison_document(
     c: &Comparison,
@@ -396,20 +413,12 @@ pub fn comparison_document(
                 let mut pairs = Vec::new();
                 // A changed category, title or own column heads the cells.
                 if fields.iter().any(|f| f == "category") {
-                    let cat_label = &new.labels.category;
+                    let label = format!("【{}】", new.labels.category);
                     let (oc, _) = a[*i];
-                    let (c0, c1) = (
-                        format!("【{cat_label}】{}", oc.title),
-                        format!("【{cat_label}】{}", cat.title),
-                    );
-                    pairs.extend(row_cells(&c0, &c1, true, elided, ("", "")));
+                    pairs.extend(headed(&label, &oc.title, &cat.title, elided));
                 }
                 if fields.iter().any(|f| f == "title") {
-                    let (t0, t1) = (
-                        format!("{}{}", w.title_label, o.title),
-                        format!("{}{}", w.title_label, n.title),
-                    );
-                    pairs.extend(row_cells(&t0, &t1, true, elided, ("", "")));
+                    pairs.extend(headed(w.title_label, &o.title, &n.title, elided));
                 }
                 for key in fields
                     .iter()
@@ -420,10 +429,8 @@ pub fn comparison_document(
                         .into_iter()
                         .find(|col| col.key.name() == key)
                         .map_or_else(|| key.clone(), |col| col.label);
-                    let v = |d: &Item| {
-                        format!("【{label}】{}", d.cells.get(key).map_or("", String::as_str))
-                    };
-                    pairs.extend(row_cells(&v(o), &v(n), true, elided, ("", "")));
+                    let v = |d: &Item| d.cells.get(key).cloned().unwrap_or_default();
+                    pairs.extend(headed(&format!("【{label}】"), &v(o), &v(n), elided));
                 }
                 if fields.iter().any(|f| f == "content") || pairs.is_empty() {
                     pairs.extend(row_cells(&o.content, &n.content, full, elided, ("", "")));

@@ -172,7 +172,7 @@ pub fn check(doc: &Document, fonts: &FontSet, pos: &Positions, draft: bool) -> V
     }
 
     super::table::check(doc, pos, &mut out, &mut warnings);
-    check_revisions(doc, pos, &mut out);
+    check_revisions(doc, pos, draft, &mut out);
     check_header_labels(doc, fonts, pos, &mut out);
     let mut fields = text_fields(doc);
     // Fields are checked on all cores (at 4,000 items this loop was a quarter of
@@ -463,8 +463,9 @@ fn undrawable(fields: &[Field], fonts: &FontSet) -> HashSet<char> {
 }
 
 /// The revision history must run oldest to newest, without repeated versions, and
-/// end with the version and date of the document itself.
-fn check_revisions(doc: &Document, pos: &Positions, out: &mut Vec<Diagnostic>) {
+/// end with the version and date of the document itself (a draft may be ahead of
+/// its history: a warning then, so that `diff --revision` can write the entry).
+fn check_revisions(doc: &Document, pos: &Positions, draft: bool, out: &mut Vec<Diagnostic>) {
     let revs = &doc.revisions;
     let mut error =
         |path: String, message: String| out.push(Diagnostic::error(pos.get(&path), message));
@@ -508,6 +509,15 @@ fn check_revisions(doc: &Document, pos: &Positions, out: &mut Vec<Diagnostic>) {
     if let Some(newest) = revs.last() {
         let d = &doc.document;
         if newest.version != d.version || newest.date != d.date {
+            let at = pos.get("document.version");
+            let message = format!(
+                "document.version/date ({} {}) must match the newest revision ({} {}); add a revision entry or update the document",
+                d.version, d.date, newest.version, newest.date
+            );
+            if draft {
+                out.push(Diagnostic::warning(at, message));
+                return;
+            }
             error(
                 "document.version".into(),
                 format!(

@@ -207,7 +207,7 @@ fn the_release_guard_wants_a_new_version_and_an_entry_naming_the_changes() {
     let entry = stdout(&o);
     assert_eq!(
         entry,
-        "  - version: \"1.1\"\n    date: 2027-04-01\n    changes: |\n      前書きを変更\n      No.5 目録の中で維持される資産の管理を変更\n      No.17 仮想マシンの設定を変更\n      No.20 容量・能力の監視を削除\n      No.39 新設の項目を新設\n      No.12 秘密認証情報の管理をNo.40に移動\n"
+        "revisions:\n  - version: \"1.1\"\n    date: 2027-04-01\n    changes: |\n      前書きを変更\n      No.5 目録の中で維持される資産の管理を変更\n      No.17 仮想マシンの設定を変更\n      No.20 容量・能力の監視を削除\n      No.39 新設の項目を新設\n      No.12 秘密認証情報の管理をNo.40に移動\n"
     );
     let o = t.run(&["check", s(&new), "--against", s(&old)]);
     assert_code(&o, 1);
@@ -216,17 +216,44 @@ fn the_release_guard_wants_a_new_version_and_an_entry_naming_the_changes() {
         "{}",
         stderr(&o)
     );
-    let with_entry = t.write("entry.yaml", &format!("{bumped}revisions:\n{entry}"));
+    let with_entry = t.write("entry.yaml", &format!("{bumped}{entry}"));
     let o = t.run(&["check", s(&with_entry), "--against", s(&old)]);
     assert_code(&o, 0);
 
     // An entry that leaves one out names it.
     let partial = entry.replace("      No.20 容量・能力の監視を削除\n", "");
-    let forgot = t.write("forgot.yaml", &format!("{bumped}revisions:\n{partial}"));
+    let forgot = t.write("forgot.yaml", &format!("{bumped}{partial}"));
     let o = t.run(&["check", s(&forgot), "--against", s(&old)]);
     assert_code(&o, 1);
     assert!(
         stderr(&o).contains("does not mention 1 of the changed items: No. 20;"),
+        "{}",
+        stderr(&o)
+    );
+
+    // The next release: a history exists, the version moves on before its
+    // entry is written; --revision still prints one (the entry alone).
+    let next = fs::read_to_string(&with_entry)
+        .unwrap()
+        .replacen("version: \"1.1\"", "version: \"1.2\"", 1)
+        .replacen("  date: 2027-04-01", "  date: 2027-10-01", 1)
+        .replacen("新しい内容", "新しい内容を改訂", 1);
+    let next = t.write("next.yaml", &next);
+    let o = t.run(&["diff", "--revision", s(&with_entry), s(&next)]);
+    assert_code(&o, 1);
+    assert!(
+        stdout(&o).starts_with("  - version: \"1.2\"\n    date: 2027-10-01\n"),
+        "{}",
+        stdout(&o)
+    );
+    // ... and the guard wants it.
+    let o = t.run(&["check", s(&next), "--against", s(&with_entry)]);
+    assert_code(&o, 1);
+    // A missing old file is a missing file, not a revision.
+    let o = t.run(&["check", s(&next), "--against", "nosuch.yaml"]);
+    assert_code(&o, 1);
+    assert!(
+        stderr(&o).starts_with("nosuch.yaml: cannot read the input"),
         "{}",
         stderr(&o)
     );
@@ -401,8 +428,26 @@ fn diff_writes_the_comparison_pdf() {
         .map(|d| d.text)
         .collect();
     assert!(text.contains("現行：第1.0版") && text.contains("改定案") && !text.contains("変更前"));
-    let o = t.run(&["diff", "--labels", "現行", s(&default_input()), s(&new)]);
-    assert_code(&o, 2);
+    for bad in ["現行", "現行,改定案,x"] {
+        let o = t.run(&["diff", "--labels", bad, s(&default_input()), s(&new)]);
+        assert_code(&o, 2);
+    }
+    // The same version twice: exit 0 and no comparison written.
+    let same = t.path("same.pdf");
+    let o = t.run(&[
+        "diff",
+        s(&default_input()),
+        s(&default_input()),
+        "-o",
+        s(&same),
+    ]);
+    assert_code(&o, 0);
+    assert!(!same.exists());
+    assert!(
+        stderr(&o).contains("the two versions say the same"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// The comparison PDF is tagged like the main document, and each of its
