@@ -142,6 +142,11 @@ fn marked(text: &str, runs: &[Range<usize>]) -> String {
 /// further rows under the same No., so that no row is taller than a page
 /// (the table splits only its last column within a row).
 const ROW_LINES: usize = 4;
+/// A source line longer than this (in characters) is cut after a sentence
+/// into pieces that may go into separate rows: a paragraph longer than a page
+/// in the 変更前 column, which cannot split inside a row, would not fit.
+const PIECE_CHARS: usize = 240;
+
 /// A run of unchanged lines longer than this is elided as 「（略）」.
 const ELIDE_LINES: usize = 2;
 
@@ -202,6 +207,76 @@ fn segments(old: &str, new: &str) -> Vec<Segment> {
     out
 }
 
+/// `lines` (marked) cut into pieces of at most about [`PIECE_CHARS`]
+/// characters after sentence ends, each with whether it continues the line
+/// before it; an underline open at a cut is closed and opened again.
+fn pieces(lines: &[String]) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for line in lines {
+        let printed = line
+            .chars()
+            .filter(|c| *c != UNDERLINE_START && *c != UNDERLINE_END)
+            .count();
+        if printed <= PIECE_CHARS {
+            out.push((line.clone(), false));
+            continue;
+        }
+        let mut piece = String::new();
+        let (mut count, mut open, mut first) = (0, false, true);
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            piece.push(c);
+            match c {
+                UNDERLINE_START => open = true,
+                UNDERLINE_END => open = false,
+                _ => count += 1,
+            }
+            // After a sentence end (and an underline end right after it).
+            let end = matches!(c, '。' | '．' | '！' | '？') && count >= PIECE_CHARS / 2;
+            if end && chars.peek().is_some() {
+                if chars.peek() == Some(&UNDERLINE_END) {
+                    piece.push(UNDERLINE_END);
+                    chars.next();
+                    open = false;
+                }
+                if open {
+                    piece.push(UNDERLINE_END);
+                }
+                out.push((std::mem::take(&mut piece), !first));
+                first = false;
+                count = 0;
+                if open {
+                    piece.push(UNDERLINE_START);
+                }
+            }
+        }
+        if !piece.is_empty() {
+            out.push((piece, !first));
+        }
+    }
+    out
+}
+
+/// Pieces joined back into a cell: a piece continuing its line without a
+/// break.
+fn joined(pieces: &[(String, bool)]) -> String {
+    let mut out = String::new();
+    for (k, (text, continues)) in pieces.iter().enumerate() {
+        if k > 0 && !continues {
+            out.push('\n');
+        }
+        // An underline cut between two pieces of one line is one again.
+        match text.strip_prefix(UNDERLINE_START) {
+            Some(rest) if *continues && out.ends_with(UNDERLINE_END) => {
+                out.pop();
+                out.push_str(rest);
+            }
+            _ => out.push_str(text),
+        }
+    }
+    out
+}
+
 /// The cell pairs (old, new) of the rows one field's change takes: unchanged
 /// lines as they are (a long run of them as 「（略）」 unless `full`), changed
 /// lines with their changed phrases underlined, at most [`ROW_LINES`] source
@@ -215,35 +290,33 @@ fn row_cells(
     empty: (&str, &str),
 ) -> Vec<(String, String)> {
     let (po, pn) = (markup::printed_text(old), markup::printed_text(new));
-    let mut rows: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    let mut rows: Vec<(Vec<(String, bool)>, Vec<(String, bool)>)> = Vec::new();
     for seg in segments(&po, &pn) {
         match seg {
             Segment::Same(lines) => {
-                let lines = if !full && lines.len() > ELIDE_LINES {
+                let lines: Vec<String> = if !full && lines.len() > ELIDE_LINES {
                     vec![elided.to_string()]
                 } else {
                     lines.iter().map(|l| marked(l, &[])).collect()
                 };
-                for chunk in lines.chunks(ROW_LINES) {
+                for chunk in pieces(&lines).chunks(ROW_LINES) {
                     rows.push((chunk.to_vec(), chunk.to_vec()));
                 }
             }
             Segment::Differs(a, b) => {
                 let (ta, tb) = (a.join("\n"), b.join("\n"));
                 let (ra, rb) = changed_runs(&ta, &tb);
-                let ma: Vec<String> = if ta.is_empty() {
-                    Vec::new()
-                } else {
-                    marked(&ta, &ra).split('\n').map(str::to_string).collect()
+                let split = |t: &str, r: &[Range<usize>]| -> Vec<(String, bool)> {
+                    if t.is_empty() {
+                        return Vec::new();
+                    }
+                    let lines: Vec<String> = marked(t, r).split('\n').map(str::to_string).collect();
+                    pieces(&lines)
                 };
-                let mb: Vec<String> = if tb.is_empty() {
-                    Vec::new()
-                } else {
-                    marked(&tb, &rb).split('\n').map(str::to_string).collect()
-                };
+                let (ma, mb) = (split(&ta, &ra), split(&tb, &rb));
                 let n = ma.len().max(mb.len()).div_ceil(ROW_LINES).max(1);
                 for k in 0..n {
-                    let part = |m: &[String]| {
+                    let part = |m: &[(String, bool)]| {
                         m.iter()
                             .skip(k * ROW_LINES)
                             .take(ROW_LINES)
@@ -260,13 +333,13 @@ fn row_cells(
     }
     let (empty_old, empty_new) = empty;
     if po.is_empty() && !empty_old.is_empty() {
-        rows[0].0 = vec![empty_old.to_string()];
+        rows[0].0 = vec![(empty_old.to_string(), false)];
     }
     if pn.is_empty() && !empty_new.is_empty() {
-        rows[0].1 = vec![empty_new.to_string()];
+        rows[0].1 = vec![(empty_new.to_string(), false)];
     }
     rows.into_iter()
-        .map(|(a, b)| (a.join("\n"), b.join("\n")))
+        .map(|(a, b)| (joined(&a), joined(&b)))
         .collect()
 }
 
@@ -546,6 +619,35 @@ mod tests {
         s.chars()
             .filter(|c| *c != UNDERLINE_START && *c != UNDERLINE_END)
             .collect()
+    }
+
+    #[test]
+    fn a_long_paragraph_goes_into_rows_after_its_sentences() {
+        let sentence = "キャパシティの需要は毎日監視され、将来の要求も予測されています。";
+        let long = sentence.repeat(40);
+        let rows = row_cells(&long, "", true, "（略）", ("", "（削除）"));
+        assert!(rows.len() > 2, "{} rows", rows.len());
+        // Every row's old cell at most a few pieces, each ending a sentence,
+        // underlined whole, and all of it there once.
+        let mut all = String::new();
+        for (old, _) in &rows {
+            assert!(old.chars().count() < PIECE_CHARS * ROW_LINES + 40);
+            let parsed = markup::parse(old);
+            for b in &parsed {
+                let markup::Block::Line(l) = b else { panic!() };
+                // Underlined whole (in runs end to end where pieces meet).
+                let mut at = 0;
+                for r in &l.underline {
+                    assert_eq!(r.start, at, "{:?}", l.text);
+                    at = r.end;
+                }
+                assert_eq!(at, l.text.len());
+                assert!(l.text.ends_with('。'));
+            }
+            all.push_str(&markup::printed_text(old));
+        }
+        assert_eq!(all, long);
+        assert_eq!(rows[0].1, "（削除）");
     }
 
     #[test]

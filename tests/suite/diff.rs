@@ -501,3 +501,47 @@ fn the_comparison_pdf_is_tagged_and_its_cells_read_back_exactly() {
         .collect();
     assert_eq!(got, expected);
 }
+
+/// A removed item whose one paragraph is longer than a page: its 変更前 cell
+/// (which cannot split inside a row) goes on in further rows, cut after
+/// sentences, and nothing runs past the page's body.
+#[test]
+fn a_paragraph_longer_than_a_page_stays_on_the_pages() {
+    use disclosure_pdf::compare::{compare, document};
+    use disclosure_pdf::layout::{Orientation, Style, layout_document};
+    let long = "保存データは暗号化され、鍵は専用の鍵管理サービスで保護されています。".repeat(120);
+    let old_text = MINIMAL.replace("content: 本文", &format!("content: {long}"));
+    let old = disclosure_pdf::check_text(
+        std::path::Path::new("old.yaml"),
+        &old_text,
+        &Default::default(),
+    )
+    .unwrap();
+    let new_text = old_text.replace(&format!("content: {long}"), "content: 本文");
+    let new = disclosure_pdf::check_text(
+        std::path::Path::new("new.yaml"),
+        &new_text,
+        &Default::default(),
+    )
+    .unwrap();
+    let c = compare(&old.document, &new.document);
+    let doc = document::comparison_document(&c, &old.document, &new.document, Default::default());
+    let style = Style::a4(Orientation::Landscape);
+    let layout = layout_document(&doc, &new.fonts, &style).unwrap();
+    assert!(layout.pages.len() >= 2);
+    for (p, page) in layout.pages.iter().enumerate() {
+        for run in page.runs() {
+            let footer = run.size < disclosure_pdf::units::Pt(8.0);
+            assert!(
+                footer || run.baseline <= style.body_bottom(),
+                "page {p}: text below the body at {:?}",
+                run.baseline
+            );
+        }
+    }
+    let printed: String = doc
+        .items()
+        .map(|(_, i)| disclosure_pdf::model::markup::printed_text(&i.cells["old"]))
+        .collect();
+    assert_eq!(squash(&printed), squash(&long));
+}
