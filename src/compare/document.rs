@@ -207,10 +207,13 @@ fn segments(old: &str, new: &str) -> Vec<Segment> {
     out
 }
 
+/// A piece of a line and whether it continues the line before it.
+type Piece = (String, bool);
+
 /// `lines` (marked) cut into pieces of at most about [`PIECE_CHARS`]
 /// characters after sentence ends, each with whether it continues the line
 /// before it; an underline open at a cut is closed and opened again.
-fn pieces(lines: &[String]) -> Vec<(String, bool)> {
+fn pieces(lines: &[String]) -> Vec<Piece> {
     let mut out = Vec::new();
     for line in lines {
         let printed = line
@@ -259,7 +262,7 @@ fn pieces(lines: &[String]) -> Vec<(String, bool)> {
 
 /// Pieces joined back into a cell: a piece continuing its line without a
 /// break.
-fn joined(pieces: &[(String, bool)]) -> String {
+fn joined(pieces: &[Piece]) -> String {
     let mut out = String::new();
     for (k, (text, continues)) in pieces.iter().enumerate() {
         if k > 0 && !continues {
@@ -290,7 +293,7 @@ fn row_cells(
     empty: (&str, &str),
 ) -> Vec<(String, String)> {
     let (po, pn) = (markup::printed_text(old), markup::printed_text(new));
-    let mut rows: Vec<(Vec<(String, bool)>, Vec<(String, bool)>)> = Vec::new();
+    let mut rows: Vec<(Vec<Piece>, Vec<Piece>)> = Vec::new();
     for seg in segments(&po, &pn) {
         match seg {
             Segment::Same(lines) => {
@@ -306,7 +309,7 @@ fn row_cells(
             Segment::Differs(a, b) => {
                 let (ta, tb) = (a.join("\n"), b.join("\n"));
                 let (ra, rb) = changed_runs(&ta, &tb);
-                let split = |t: &str, r: &[Range<usize>]| -> Vec<(String, bool)> {
+                let split = |t: &str, r: &[Range<usize>]| -> Vec<Piece> {
                     if t.is_empty() {
                         return Vec::new();
                     }
@@ -316,7 +319,7 @@ fn row_cells(
                 let (ma, mb) = (split(&ta, &ra), split(&tb, &rb));
                 let n = ma.len().max(mb.len()).div_ceil(ROW_LINES).max(1);
                 for k in 0..n {
-                    let part = |m: &[(String, bool)]| {
+                    let part = |m: &[Piece]| {
                         m.iter()
                             .skip(k * ROW_LINES)
                             .take(ROW_LINES)
