@@ -401,11 +401,31 @@ pub fn comparison_document(
             )
         })
         .unwrap_or_default();
+    // A moved item is shown by its old and new number (12→40): said so, with
+    // the first one as the example.
+    let moved = c.items.iter().find_map(|ch| match ch {
+        Change::Moved { old: i, new: j, .. } => Some(format!(
+            "{}→{}",
+            old.items()
+                .nth(*i)
+                .map_or_else(String::new, |(_, it)| it.no.to_string()),
+            new.items()
+                .nth(*j)
+                .map_or_else(String::new, |(_, it)| it.no.to_string())
+        )),
+        _ => None,
+    });
+    let legend = match (moved, ja) {
+        (None, _) => w.legend.to_string(),
+        (Some(m), true) => format!("（下線部は変更箇所。No.欄の「{m}」は番号の移動）"),
+        (Some(m), false) => {
+            format!("(changes underlined; \"{m}\" in the No. column: the item was renumbered)")
+        }
+    };
     let preface = format!(
-        "{old_label}：{}　{new_label}：{}{entry}\n{}",
+        "{old_label}：{}　{new_label}：{}{entry}\n{legend}",
         side(old),
         side(new),
-        w.legend
     );
 
     let flat = old.flat && new.flat;

@@ -385,7 +385,8 @@ fn diff_writes_the_comparison_pdf() {
     let text: String = drawn_text(&pdf).into_iter().map(|d| d.text).collect();
     for want in [
         "新旧対照表",
-        "（下線部は変更箇所）",
+        "下線部は変更箇所",
+        "No.欄の「12→40」は番号の移動",
         "（新設）",
         "（削除）",
         "変更前",
@@ -409,7 +410,7 @@ fn diff_writes_the_comparison_pdf() {
         .into_iter()
         .map(|d| d.text)
         .collect();
-    let header = &text[text.find("（下線部は変更箇所）").unwrap()..];
+    let header = &text[text.find("下線部は変更箇所").unwrap()..];
     assert!(header.find("変更後").unwrap() < header.find("変更前").unwrap());
     // Labels of one's own.
     let out3 = t.path("labels.pdf");
