@@ -96,7 +96,9 @@ impl GlyphUse {
             // Copies go after the subset's glyphs, whose number must be known
             // now (the pages are written while the fonts are subset): TrueType
             // without composites, whose components the subset would add.
-            if !u.widened.is_empty() && fonts.face(u.style).simple_truetype(&u.gids()) {
+            if !u.widened.is_empty()
+                && super::sfnt::all_simple(fonts.face(u.style).data(), &u.gids())
+            {
                 u.widened.sort_unstable();
                 u.widened.dedup();
             } else {

@@ -8,25 +8,15 @@
 //! glyph data is small enough. Anything unexpected in the font
 //! leaves it as it was rather than risk a broken program.
 
+use super::sfnt::{be16, glyph_offsets, read_tables, table, write_sfnt};
+
 /// `font` without glyph instructions, or `None` if it is not a plain `glyf` TrueType.
 pub fn strip_instructions(font: &[u8]) -> Option<Vec<u8>> {
     let tables = read_tables(font)?;
-    let table = |tag: &[u8; 4]| tables.iter().find(|t| &t.0 == tag).map(|t| t.1);
-    let (head, loca, glyf) = (table(b"head")?, table(b"loca")?, table(b"glyf")?);
-    let long_loca = be16(head, 50)? == 1;
-    let num_glyphs = if long_loca {
-        loca.len() / 4
-    } else {
-        loca.len() / 2
-    }
-    .checked_sub(1)?;
-    let offset = |i: usize| -> Option<usize> {
-        Some(if long_loca {
-            be32(loca, i * 4)? as usize
-        } else {
-            be16(loca, i * 2)? as usize * 2
-        })
-    };
+    let (head, glyf) = (table(&tables, b"head")?, table(&tables, b"glyf")?);
+    let offsets = glyph_offsets(head, table(&tables, b"loca")?)?;
+    let num_glyphs = offsets.len().checked_sub(1)?;
+    let offset = |i: usize| offsets.get(i).copied();
 
     let mut starts: Vec<usize> = Vec::with_capacity(num_glyphs);
     let mut new_glyf = Vec::with_capacity(glyf.len());
@@ -111,69 +101,6 @@ fn strip_glyph(g: &[u8], out: &mut Vec<u8>) -> Option<()> {
         debug_assert!(out.len() > start);
     }
     Some(())
-}
-
-fn be16(d: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(d.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn be32(d: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(d.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn read_tables(font: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {
-    if be32(font, 0)? != 0x0001_0000 {
-        return None;
-    }
-    let n = be16(font, 4)? as usize;
-    (0..n)
-        .map(|i| {
-            let rec = font.get(12 + i * 16..28 + i * 16)?;
-            let tag: [u8; 4] = rec[..4].try_into().ok()?;
-            let (off, len) = (be32(rec, 8)? as usize, be32(rec, 12)? as usize);
-            Some((tag, font.get(off..off.checked_add(len)?)?))
-        })
-        .collect()
-}
-
-fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, c| {
-        let mut word = [0u8; 4];
-        word[..c.len()].copy_from_slice(c);
-        sum.wrapping_add(u32::from_be_bytes(word))
-    })
-}
-
-fn write_sfnt(tables: &[([u8; 4], Vec<u8>)]) -> Vec<u8> {
-    let n = tables.len() as u16;
-    let entry_selector = 15 - n.max(1).leading_zeros() as u16;
-    let search_range = (1u16 << entry_selector) * 16;
-    let mut out = Vec::new();
-    out.extend_from_slice(&0x0001_0000u32.to_be_bytes());
-    for v in [n, search_range, entry_selector, n * 16 - search_range] {
-        out.extend_from_slice(&v.to_be_bytes());
-    }
-    let mut offset = 12 + 16 * tables.len();
-    let mut head_at = None;
-    for (tag, data) in tables {
-        if tag == b"head" {
-            head_at = Some(offset);
-        }
-        out.extend_from_slice(tag);
-        out.extend_from_slice(&checksum(data).to_be_bytes());
-        out.extend_from_slice(&(offset as u32).to_be_bytes());
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        offset += data.len().div_ceil(4) * 4;
-    }
-    for (_, data) in tables {
-        out.extend_from_slice(data);
-        out.resize(out.len().div_ceil(4) * 4, 0);
-    }
-    if let Some(at) = head_at {
-        let adjust = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
-        out[at + 8..at + 12].copy_from_slice(&adjust.to_be_bytes());
-    }
-    out
 }
 
 #[cfg(test)]

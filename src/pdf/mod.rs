@@ -11,6 +11,8 @@
 //! - `shell`: the document shell around our pages (catalogue, page tree, link
 //!   annotations, Info) from the one dependency that builds it, with every patch
 //!   of its output; the only file that uses that dependency;
+//! - `sfnt`: the TrueType container both of them rewrite (`widen` adds widened
+//!   glyph copies);
 //! - `fonts`: the font objects, with widths and a ToUnicode map from the source text;
 //! - `tags`: the structure tree of the tagged PDF over the pages' marked content;
 //! - `catalog`: what the catalogue gets from us: outline, XMP, PDF/A output intent
@@ -28,6 +30,7 @@ mod fonts;
 mod hinting;
 mod icc;
 mod pictures;
+mod sfnt;
 mod shell;
 mod subset;
 mod syntax;

@@ -14,6 +14,8 @@
 //! are dropped or reduced, as they are optional. CFF faces keep their `TJ`
 //! offsets.
 
+use super::sfnt::{be16, be32, glyph_offsets, read_tables, table, write_sfnt};
+
 /// Adds a copy of each `(glyph, advance)` in `widened` to the TrueType font
 /// `font`, in that order after its glyphs, with that advance (font units).
 /// Returns the new font, or `None` if the font is not one this can extend (CFF,
@@ -24,27 +26,19 @@ pub fn widen(font: &[u8], widened: &[(u16, u16)], count: u16) -> Option<Vec<u8>>
         return Some(font.to_vec());
     }
     let tables = read_tables(font)?;
-    let get = |tag: &[u8; 4]| tables.iter().find(|t| &t.tag == tag).map(|t| t.data);
+    let get = |tag: &[u8; 4]| table(&tables, tag);
     let head = get(b"head")?;
     let maxp = get(b"maxp")?;
     let hhea = get(b"hhea")?;
     let hmtx = get(b"hmtx")?;
     let loca = get(b"loca")?;
     let glyf = get(b"glyf")?;
-    let n = usize::from(u16_at(maxp, 4)?);
-    if n != usize::from(count) {
+    let n = usize::from(be16(maxp, 4)?);
+    let offsets = glyph_offsets(head, loca)?;
+    if n != usize::from(count) || offsets.len() != n + 1 {
         return None;
     }
-    let long_loca = i16_at(head, 50)? == 1;
-    let offset = |i: usize| -> Option<usize> {
-        if long_loca {
-            Some(u32_at(loca, i * 4)? as usize)
-        } else {
-            Some(usize::from(u16_at(loca, i * 2)?) * 2)
-        }
-    };
-    let offsets: Vec<usize> = (0..=n).map(offset).collect::<Option<_>>()?;
-    let metrics = h_metrics(hmtx, usize::from(u16_at(hhea, 34)?), n)?;
+    let metrics = h_metrics(hmtx, usize::from(be16(hhea, 34)?), n)?;
 
     let total = n + widened.len();
     if total > usize::from(u16::MAX) {
@@ -91,14 +85,14 @@ pub fn widen(font: &[u8], widened: &[(u16, u16)], count: u16) -> Option<Vec<u8>>
         .get_mut(34..36)?
         .copy_from_slice(&(total as u16).to_be_bytes());
     let widest = new_metrics.iter().map(|m| m.0).max().unwrap_or(0);
-    let max = u16_at(hhea, 10)?.max(widest);
+    let max = be16(hhea, 10)?.max(widest);
     new_hhea
         .get_mut(10..12)?
         .copy_from_slice(&max.to_be_bytes());
 
     let mut out_tables: Vec<([u8; 4], Vec<u8>)> = Vec::with_capacity(tables.len());
-    for t in &tables {
-        let data = match &t.tag {
+    for &(tag, data) in &tables {
+        let data = match &tag {
             b"head" => new_head.clone(),
             b"maxp" => new_maxp.clone(),
             b"hhea" => new_hhea.clone(),
@@ -109,51 +103,17 @@ pub fn widen(font: &[u8], widened: &[(u16, u16)], count: u16) -> Option<Vec<u8>>
             b"hdmx" | b"LTSH" | b"VDMX" | b"vhea" | b"vmtx" => continue,
             // Glyph names (format 2) are indexed by glyph: keep the header only,
             // as format 3 (no names).
-            b"post" if t.data.len() >= 32 && u32_at(t.data, 0)? == 0x0002_0000 => {
-                let mut post = t.data[..32].to_vec();
+            b"post" if data.len() >= 32 && be32(data, 0)? == 0x0002_0000 => {
+                let mut post = data[..32].to_vec();
                 post[..4].copy_from_slice(&0x0003_0000u32.to_be_bytes());
                 post
             }
-            _ => t.data.to_vec(),
+            _ => data.to_vec(),
         };
-        out_tables.push((t.tag, data));
+        out_tables.push((tag, data));
     }
-    Some(assemble(u32_at(font, 0)?, &mut out_tables))
-}
-
-/// One table of the font: its tag and bytes.
-struct Table<'a> {
-    tag: [u8; 4],
-    data: &'a [u8],
-}
-
-fn u16_at(d: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(d.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn i16_at(d: &[u8], at: usize) -> Option<i16> {
-    Some(i16::from_be_bytes(d.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn u32_at(d: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(d.get(at..at + 4)?.try_into().ok()?))
-}
-
-/// The table directory of a TrueType font (not a collection).
-fn read_tables(font: &[u8]) -> Option<Vec<Table<'_>>> {
-    let count = usize::from(u16_at(font, 4)?);
-    (0..count)
-        .map(|i| {
-            let rec = 12 + i * 16;
-            let tag: [u8; 4] = font.get(rec..rec + 4)?.try_into().ok()?;
-            let offset = u32_at(font, rec + 8)? as usize;
-            let length = u32_at(font, rec + 12)? as usize;
-            Some(Table {
-                tag,
-                data: font.get(offset..offset.checked_add(length)?)?,
-            })
-        })
-        .collect()
+    out_tables.sort_by_key(|t| t.0);
+    Some(write_sfnt(&out_tables))
 }
 
 /// Advance and left side bearing of each of `n` glyphs (`hmtx` holds
@@ -163,63 +123,18 @@ fn h_metrics(hmtx: &[u8], long: usize, n: usize) -> Option<Vec<(u16, i16)>> {
     let mut advance = 0;
     for i in 0..n {
         if i < long {
-            advance = u16_at(hmtx, i * 4)?;
-            out.push((advance, i16_at(hmtx, i * 4 + 2)?));
+            advance = be16(hmtx, i * 4)?;
+            out.push((advance, be16(hmtx, i * 4 + 2)? as i16));
         } else {
-            out.push((advance, i16_at(hmtx, long * 4 + (i - long) * 2)?));
+            out.push((advance, be16(hmtx, long * 4 + (i - long) * 2)? as i16));
         }
     }
     Some(out)
 }
 
-/// The table checksum: the sum of its big-endian 32-bit words, zero-padded.
-fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, c| {
-        let mut word = [0u8; 4];
-        word[..c.len()].copy_from_slice(c);
-        sum.wrapping_add(u32::from_be_bytes(word))
-    })
-}
-
-/// A font file of `tables` (sorted by tag, as the format asks), with its
-/// table directory, checksums and `head.checkSumAdjustment`.
-fn assemble(version: u32, tables: &mut [([u8; 4], Vec<u8>)]) -> Vec<u8> {
-    tables.sort_by_key(|(tag, _)| *tag);
-    let n = tables.len() as u16;
-    let pow = 1u16 << (15 - n.max(1).leading_zeros());
-    let mut out = Vec::new();
-    out.extend_from_slice(&version.to_be_bytes());
-    out.extend_from_slice(&n.to_be_bytes());
-    out.extend_from_slice(&(pow * 16).to_be_bytes());
-    out.extend_from_slice(&(pow.trailing_zeros() as u16).to_be_bytes());
-    out.extend_from_slice(&(n * 16 - pow * 16).to_be_bytes());
-    let mut offset = 12 + usize::from(n) * 16;
-    let mut head_at = None;
-    for (tag, data) in tables.iter() {
-        out.extend_from_slice(tag);
-        out.extend_from_slice(&checksum(data).to_be_bytes());
-        out.extend_from_slice(&(offset as u32).to_be_bytes());
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        if tag == b"head" {
-            head_at = Some(offset);
-        }
-        offset += data.len().div_ceil(4) * 4;
-    }
-    for (_, data) in tables.iter() {
-        out.extend_from_slice(data);
-        while out.len() % 4 != 0 {
-            out.push(0);
-        }
-    }
-    if let Some(at) = head_at {
-        let adjustment = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
-        out[at + 8..at + 12].copy_from_slice(&adjustment.to_be_bytes());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::sfnt::checksum;
     use super::*;
     use crate::text::font::DEFAULT_REGULAR;
 

@@ -250,42 +250,6 @@ impl FontFace {
         self.units_per_em
     }
 
-    /// Whether the outlines are TrueType (`glyf`) and none of `gids` is a
-    /// composite glyph: a subset of these glyphs then holds them alone, numbered
-    /// 1… in order, and copies of them can be appended (`pdf::widen`). A
-    /// composite's components would be added to the subset behind them.
-    pub fn simple_truetype(&self, gids: &[u16]) -> bool {
-        let Ok(raw) = ttf_parser::RawFace::parse(&self.data, 0) else {
-            return false;
-        };
-        let table = |tag: &[u8; 4]| raw.table(ttf_parser::Tag::from_bytes(tag));
-        let (Some(head), Some(loca), Some(glyf)) = (table(b"head"), table(b"loca"), table(b"glyf"))
-        else {
-            return false;
-        };
-        let long = head.get(50..52) == Some(&[0, 1]);
-        let offset = |g: usize| -> Option<usize> {
-            if long {
-                let b = loca.get(g * 4..g * 4 + 4)?;
-                Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
-            } else {
-                let b = loca.get(g * 2..g * 2 + 2)?;
-                Some(usize::from(u16::from_be_bytes([b[0], b[1]])) * 2)
-            }
-        };
-        gids.iter().all(|&g| {
-            let g = usize::from(g);
-            match (offset(g), offset(g + 1)) {
-                // An empty glyph (a space) has no outline at all.
-                (Some(start), Some(end)) if start == end => true,
-                (Some(start), Some(_)) => glyf
-                    .get(start..start + 2)
-                    .is_some_and(|n| i16::from_be_bytes([n[0], n[1]]) >= 0),
-                _ => false,
-            }
-        })
-    }
-
     /// Distance from baseline to the top of the em box used for line placement.
     pub fn ascent(&self, size: Pt) -> Pt {
         Pt(size.0 * self.ascender as f32 / self.units_per_em as f32)
