@@ -160,27 +160,15 @@ enum Segment {
 /// The lines of `old` and `new` aligned by a longest common subsequence of
 /// whole lines.
 fn segments(old: &str, new: &str) -> Vec<Segment> {
-    let a: Vec<&str> = if old.is_empty() {
-        Vec::new()
-    } else {
-        old.split('\n').collect()
-    };
-    let b: Vec<&str> = if new.is_empty() {
-        Vec::new()
-    } else {
-        new.split('\n').collect()
-    };
-    let w = b.len() + 1;
-    let mut lcs = vec![0u32; (a.len() + 1) * w];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i * w + j] = if a[i] == b[j] {
-                lcs[(i + 1) * w + j + 1] + 1
-            } else {
-                lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
-            };
+    let lines = |t: &str| -> Vec<String> {
+        if t.is_empty() {
+            Vec::new()
+        } else {
+            t.split('\n').map(str::to_string).collect()
         }
-    }
+    };
+    let (a, b) = (lines(old), lines(new));
+    let (keep_a, keep_b) = super::phrases::common(&a, &b);
     let mut out: Vec<Segment> = Vec::new();
     let (mut i, mut j) = (0, 0);
     let mut push = |seg: Segment| match (out.last_mut(), seg) {
@@ -192,15 +180,15 @@ fn segments(old: &str, new: &str) -> Vec<Segment> {
         (_, seg) => out.push(seg),
     };
     while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            push(Segment::Same(vec![a[i].to_string()]));
+        if i < a.len() && j < b.len() && keep_a[i] && keep_b[j] {
+            push(Segment::Same(vec![a[i].clone()]));
             i += 1;
             j += 1;
-        } else if j >= b.len() || (i < a.len() && lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) {
-            push(Segment::Differs(vec![a[i].to_string()], Vec::new()));
+        } else if i < a.len() && !keep_a[i] {
+            push(Segment::Differs(vec![a[i].clone()], Vec::new()));
             i += 1;
         } else {
-            push(Segment::Differs(Vec::new(), vec![b[j].to_string()]));
+            push(Segment::Differs(Vec::new(), vec![b[j].clone()]));
             j += 1;
         }
     }

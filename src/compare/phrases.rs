@@ -86,6 +86,53 @@ pub fn tokens(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// Which elements of `a` and of `b` belong to a longest common subsequence of
+/// the two (after their common prefix and suffix, which do): the rest is what
+/// differs. A differing middle of more than [`MAX_CELLS`] pairs (two unrelated
+/// texts) differs whole.
+pub fn common<T: PartialEq>(a: &[T], b: &[T]) -> (Vec<bool>, Vec<bool>) {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (ma, mb) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+    let (mut keep_a, mut keep_b) = (vec![true; a.len()], vec![true; b.len()]);
+    keep_a[prefix..a.len() - suffix].fill(false);
+    keep_b[prefix..b.len() - suffix].fill(false);
+    if ma.len().saturating_mul(mb.len()) > MAX_CELLS {
+        return (keep_a, keep_b);
+    }
+    // lcs[i][j]: the longest common subsequence of ma[i..] and mb[j..].
+    let w = mb.len() + 1;
+    let mut lcs = vec![0u32; (ma.len() + 1) * w];
+    for i in (0..ma.len()).rev() {
+        for j in (0..mb.len()).rev() {
+            lcs[i * w + j] = if ma[i] == mb[j] {
+                lcs[(i + 1) * w + j + 1] + 1
+            } else {
+                lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < ma.len() && j < mb.len() {
+        if ma[i] == mb[j] {
+            keep_a[prefix + i] = true;
+            keep_b[prefix + j] = true;
+            i += 1;
+            j += 1;
+        } else if lcs[(i + 1) * w + j] >= lcs[i * w + j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    (keep_a, keep_b)
+}
+
 /// The runs of `old` and of `new` that differ, as byte ranges (adjacent
 /// changed tokens merged), from a longest common subsequence of their tokens.
 /// Runs of only whitespace are left out: a moved line break is not a change a
@@ -94,53 +141,14 @@ pub fn changed_runs(old: &str, new: &str) -> (Vec<Range<usize>>, Vec<Range<usize
     let (a, b) = (tokens(old), tokens(new));
     let ta: Vec<&str> = a.iter().map(|r| &old[r.clone()]).collect();
     let tb: Vec<&str> = b.iter().map(|r| &new[r.clone()]).collect();
-    // Common prefix and suffix first: an edit is usually small.
-    let prefix = ta.iter().zip(&tb).take_while(|(x, y)| x == y).count();
-    let suffix = ta[prefix..]
-        .iter()
-        .rev()
-        .zip(tb[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (ma, mb) = (
-        &ta[prefix..ta.len() - suffix],
-        &tb[prefix..tb.len() - suffix],
-    );
-    let (mut keep_a, mut keep_b) = (vec![false; ma.len()], vec![false; mb.len()]);
-    if ma.len().saturating_mul(mb.len()) <= MAX_CELLS {
-        // lcs[i][j]: the longest common subsequence of ma[i..] and mb[j..].
-        let w = mb.len() + 1;
-        let mut lcs = vec![0u32; (ma.len() + 1) * w];
-        for i in (0..ma.len()).rev() {
-            for j in (0..mb.len()).rev() {
-                lcs[i * w + j] = if ma[i] == mb[j] {
-                    lcs[(i + 1) * w + j + 1] + 1
-                } else {
-                    lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
-                };
-            }
-        }
-        let (mut i, mut j) = (0, 0);
-        while i < ma.len() && j < mb.len() {
-            if ma[i] == mb[j] {
-                keep_a[i] = true;
-                keep_b[j] = true;
-                i += 1;
-                j += 1;
-            } else if lcs[(i + 1) * w + j] >= lcs[i * w + j + 1] {
-                i += 1;
-            } else {
-                j += 1;
-            }
-        }
-    }
+    let (keep_a, keep_b) = common(&ta, &tb);
     let runs = |ranges: &[Range<usize>], text: &str, keep: &[bool]| {
         let mut out: Vec<Range<usize>> = Vec::new();
         for (k, kept) in keep.iter().enumerate() {
             if *kept {
                 continue;
             }
-            let r = ranges[prefix + k].clone();
+            let r = ranges[k].clone();
             match out.last_mut() {
                 Some(last) if last.end == r.start => last.end = r.end,
                 _ => out.push(r),
