@@ -30,10 +30,21 @@ Exits 0 with one line per reader, 1 with the first difference.
 """
 
 import json
-import re
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_text import (  # noqa: E402  (beside this file)
+    column_pages,
+    expected_cells,
+    header_end,
+    is_subsequence,
+    load_expected,
+    reads_as_cells,
+    squash,
+)
 
 CONTEXT = 30
 
@@ -43,23 +54,11 @@ def fail(msg):
     sys.exit(1)
 
 
-def squash(s):
-    return "".join(ch for ch in s if not ch.isspace())
-
-
 def load(path):
-    geometry, labels, items, lines = None, None, [], []
+    """check_text's expected file, and the laid-out lines item_texts adds."""
+    geometry, labels, items = load_expected(path)
     with open(path, encoding="utf-8") as f:
-        for line in f:
-            rec = json.loads(line)
-            if rec["kind"] == "geometry":
-                geometry = rec
-            elif rec["kind"] == "labels":
-                labels = rec
-            elif rec["kind"] == "item":
-                items.append(rec)
-            elif rec["kind"] == "lines":
-                lines.append(rec)
+        lines = [rec for rec in map(json.loads, f) if rec["kind"] == "lines"]
     return geometry, labels, items, lines
 
 
@@ -68,21 +67,10 @@ def load(path):
 
 def pdftotext_columns(pdf, geometry, raw):
     """Per column, per page, the lines pdftotext reads in the column's crop."""
-    out = []
-    edges = geometry["column_edges"]
-    top, bottom = geometry["margin_top"], geometry["page_height"] - geometry["margin_bottom"]
-    for c in range(len(edges) - 1):
-        x, y = int(edges[c]) + 1, int(top) + 1
-        w, h = int(edges[c + 1]) - x, int(bottom) - y
-        cmd = ["pdftotext", "-r", "72", "-x", str(x), "-y", str(y), "-W", str(w), "-H", str(h)]
-        if raw:
-            cmd.append("-raw")
-        text = subprocess.run(cmd + ["-enc", "UTF-8", pdf, "-"], capture_output=True, check=True).stdout.decode()
-        pages = text.split("\f")
-        if pages and not pages[-1].strip():
-            pages.pop()
-        out.append([p.split("\n") for p in pages])
-    return out
+    return [
+        [page.split("\n") for page in column_pages(pdf, geometry, c, raw)]
+        for c in range(len(geometry["column_edges"]) - 1)
+    ]
 
 
 def by_position(pages, geometry):
@@ -170,19 +158,6 @@ def check_pypdf(pdf, lines):
 # --- comparison --------------------------------------------------------------
 
 
-def header_end(lines, label):
-    want = squash(label)
-    for start in range(len(lines)):
-        got = ""
-        for i in range(start, len(lines)):
-            got += squash(lines[i])
-            if got == want:
-                return i + 1
-            if not want.startswith(got):
-                break
-    return None
-
-
 def column_text(pages, label):
     """The column's lines after its header label on each page, joined by newlines."""
     out = []
@@ -195,11 +170,6 @@ def column_text(pages, label):
 
 def same(a, b):
     return a == b or {a, b} == {" ", "\u3000"}
-
-
-def is_subsequence(part, whole):
-    it = iter(whole)
-    return all(ch in it for ch in part)
 
 
 def compare_exact(got, want, after, reader, items):
@@ -242,21 +212,9 @@ def compare_exact(got, want, after, reader, items):
 
 
 def compare_squashed(got, column, items, continued, after, reader):
-    key = column["key"]
-    cells = []
-    for it in items:
-        if key == "title":
-            title = squash(it["title"])
-            cells.append((title + squash(it.get("control") or ""), title + continued))
-        else:
-            v = squash(it[key] if key in ("no", "category") else it["cells"].get(key, ""))
-            if column["merge"] and cells and cells[-1][0] == v:
-                continue
-            cells.append((v, v))
-    pattern = "".join(re.escape(t) + f"(?:{re.escape(r)})*" for t, r in cells if t)
-    found = re.fullmatch(pattern + "(?P<tail>.*)", squash(got), re.DOTALL)
-    if not found or not is_subsequence(found["tail"], after):
-        fail(f"{reader}: {key} column does not read as its cells in order:\n  {squash(got)[:200]}")
+    cells = expected_cells(column, items, continued)
+    if reads_as_cells(squash(got), cells, after) is None:
+        fail(f"{reader}: {column['key']} column does not read as its cells in order:\n  {squash(got)[:200]}")
 
 
 def main(argv):

@@ -74,8 +74,9 @@ def load_expected(path):
     return geometry, labels, items
 
 
-def column_pages(pdf, geometry, column):
-    """The text of table column `column` (0-based) on each page, cropped by pdftotext.
+def column_pages(pdf, geometry, column, raw=False):
+    """The text of table column `column` (0-based) on each page, cropped by
+    pdftotext (in content-stream order with `raw`).
 
     pdftotext crops in pixels at -r dpi with the origin at the top-left, the same
     orientation as our layout; at 72 dpi a pixel is a point. The crop is taken a
@@ -89,7 +90,7 @@ def column_pages(pdf, geometry, column):
     x, y = math.ceil(left), math.ceil(top)
     w, h = math.floor(right) - x, math.floor(bottom) - y
     cmd = ["pdftotext", "-r", "72", "-x", str(x), "-y", str(y), "-W", str(w), "-H", str(h),
-           "-enc", "UTF-8", pdf, "-"]
+           *(["-raw"] if raw else []), "-enc", "UTF-8", pdf, "-"]
     run = subprocess.run(cmd, capture_output=True)
     if run.returncode != 0:
         fail(f"{' '.join(cmd)} exited {run.returncode}: {run.stderr.decode(errors='replace').strip()}")
@@ -165,11 +166,10 @@ def is_subsequence(part, whole):
     return all(ch in it for ch in part)
 
 
-def check_column(pdf, geometry, index, items, continued, after):
-    column = geometry["columns"][index]
-    pages = column_pages(pdf, geometry, index)
-    got, without = table_text(pages, column["label"], column["key"])
-    cells = expected_cells(column, items, continued)
+def reads_as_cells(got, cells, after):
+    """The length of what repeats in `got` (whitespace removed) if it is
+    `cells` in order, each possibly repeated where a page repeats it, then only
+    pieces of `after`; None if it is not."""
     pattern = "".join(
         re.escape(text) + (f"(?:{re.escape(again)})*" if again else "")
         for _, text, again in cells
@@ -180,7 +180,17 @@ def check_column(pdf, geometry, index, items, continued, after):
     # theirs (and nothing when there is none).
     found = re.fullmatch(pattern + "(?P<tail>.*)", got, re.DOTALL)
     if found and is_subsequence(found["tail"], after):
-        repeats = len(got) - len(found["tail"]) - sum(len(text) for _, text, _ in cells)
+        return len(got) - len(found["tail"]) - sum(len(text) for _, text, _ in cells)
+    return None
+
+
+def check_column(pdf, geometry, index, items, continued, after):
+    column = geometry["columns"][index]
+    pages = column_pages(pdf, geometry, index)
+    got, without = table_text(pages, column["label"], column["key"])
+    cells = expected_cells(column, items, continued)
+    repeats = reads_as_cells(got, cells, after)
+    if repeats is not None:
         return len(pages), len(cells), repeats
     # Say where: walk the cells greedily to the first one that is not there.
     rest, consumed = got, 0
