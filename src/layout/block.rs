@@ -813,6 +813,7 @@ fn make_line(
     };
     let kind_of = |i: usize| (link_of(i), bold_at(i), underlined(i));
     let mut shapes = Vec::new();
+    let mut underlined_before = false;
     // The whole-milli-em space before glyph `i` on this line: 和欧間 and
     // justification's adjustments, none before the line's first glyph.
     let space = |i: usize| {
@@ -906,15 +907,21 @@ fn make_line(
             gap_after: 0,
         });
         if underline {
-            // A rule under the run, a tenth of an em below the baseline.
+            // A rule under the run, a tenth of an em below the baseline; the
+            // rule of an underlined run just before goes on under the gap
+            // between them (和欧間, justification), so the line is unbroken.
             let y = baseline + spec.size * 0.12;
-            shapes.push(Element::Rule {
-                from: (pt(run_x), y),
-                to: (pt(run_x + run_width), y),
-                width: spec.size * 0.06,
-                color: spec.color,
-            });
+            match shapes.last_mut() {
+                Some(Element::Rule { to, .. }) if underlined_before => to.0 = pt(run_x + run_width),
+                _ => shapes.push(Element::Rule {
+                    from: (pt(run_x), y),
+                    to: (pt(run_x + run_width), y),
+                    width: spec.size * 0.06,
+                    color: spec.color,
+                }),
+            }
         }
+        underlined_before = underline;
         x = run_x + run_width;
         i = end;
     }
