@@ -20,6 +20,9 @@ pub struct BuildOptions {
     /// Creation and modification date in seconds since 1970 (the reproducible-builds
     /// `SOURCE_DATE_EPOCH`); `document.date` when not set.
     pub source_date_epoch: Option<i64>,
+    /// Sign the finished PDF (PAdES) at the document's date (or
+    /// `source_date_epoch`).
+    pub sign: Option<crate::sign::SignOptions>,
 }
 
 /// A finished PDF.
@@ -96,7 +99,18 @@ pub fn build_pdf(input: &Checked, opts: &BuildOptions) -> Result<Built, Error> {
         meta.date_epoch = epoch;
     }
     let pages = laid.pages.len();
-    let bytes = pdf::write(laid, fonts, &meta, &|name| clock.lap(name))?;
+    let mut bytes = pdf::write(laid, fonts, &meta, &|name| clock.lap(name))?;
+    if let Some(sign) = &opts.sign {
+        let phrases = crate::locale::phrases(&doc.document.language);
+        let d = &doc.document;
+        let [before, between, after] = phrases.signed_reason;
+        let reason = format!(
+            "{before}{}{between}{}{}{}{after}",
+            d.title, phrases.version_prefix, d.version, phrases.version_suffix
+        );
+        bytes = crate::sign::sign(&bytes, sign, meta.date_epoch, &reason)?;
+        clock.lap("sign");
+    }
     Ok(Built {
         bytes,
         pages,

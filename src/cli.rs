@@ -1,4 +1,4 @@
-//! The command line: `build`, `check`, `fix`, `sample`, `schema` and `diff`. Thin: parses arguments, calls the
+//! The command line: `build`, `check`, `fix`, `sample`, `schema`, `diff` and `verify`. Thin: parses arguments, calls the
 //! library, prints results. Exit codes: 0 success, 1 input or build error, 2 usage.
 
 use std::path::{Path, PathBuf};
@@ -41,6 +41,9 @@ enum Command {
     /// Print the JSON Schema of the YAML format (draft-07) to stdout, for editors
     /// (yaml-language-server); the same as schema/disclosure.schema.json
     Schema,
+    /// Check the signature of a PDF signed by `build --sign`: exit 0 when it is
+    /// intact, 1 when the file was changed after signing or does not verify
+    Verify(VerifyArgs),
     /// Compare two versions of a document (files, or REV:PATH from git): what
     /// changed, item by item. Exits 0 when they say the same, 1 when they
     /// differ, 2 on error (like diff)
@@ -84,6 +87,15 @@ struct DiffArgs {
     orientation: PageOrientation,
     #[command(flatten)]
     fonts: FontArgs,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// The signed PDF
+    file: PathBuf,
+    /// Print the result as one JSON object
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -131,6 +143,80 @@ struct BuildArgs {
     /// Print the time spent in each phase to stderr
     #[arg(long)]
     timings: bool,
+    #[command(flatten)]
+    signing: SignArgs,
+}
+
+/// PAdES signing of the built PDF. The passphrase of an encrypted key never goes
+/// on the command line: name the variable or the file that holds it.
+#[derive(Args)]
+struct SignArgs {
+    /// Sign the PDF with this private key (PKCS#8, SEC1 or PKCS#1; PEM or DER;
+    /// ECDSA P-256 or RSA of 2048 bits or more)
+    #[arg(long, value_name = "KEY", requires = "cert", conflicts_with = "p12")]
+    sign: Option<PathBuf>,
+    /// The signer's certificate for --sign (PEM or DER; a PEM file may go on
+    /// with the chain)
+    #[arg(long, value_name = "CERT", requires = "sign")]
+    cert: Option<PathBuf>,
+    /// Intermediate certificates to embed for verifiers (PEM)
+    #[arg(long, value_name = "CHAIN", requires = "sign")]
+    chain: Option<PathBuf>,
+    /// Sign with the key and certificates of a PKCS#12 (.p12/.pfx) file
+    #[arg(long, value_name = "FILE")]
+    p12: Option<PathBuf>,
+    /// The name of the environment variable holding the key's or the PKCS#12
+    /// file's passphrase
+    #[arg(long, value_name = "VAR", conflicts_with = "passphrase_file")]
+    passphrase_env: Option<String>,
+    /// A file whose first line is the passphrase
+    #[arg(long, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+    /// Add an RFC 3161 timestamp from this authority (PAdES B-T)
+    #[arg(long, value_name = "URL")]
+    tsa: Option<String>,
+    /// The signature's reason (default: "<title>（第<version>版）の発行")
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+}
+
+impl SignArgs {
+    /// The signing options, with the key loaded and checked, or `None` when not
+    /// signing.
+    fn load(self) -> Result<Option<disclosure_pdf::sign::SignOptions>, Error> {
+        use disclosure_pdf::sign::{KeySource, PassphraseSource, SignOptions, Signer};
+        let source = match (self.sign, self.cert, self.p12) {
+            (Some(key), Some(cert), None) => KeySource::Files {
+                key,
+                cert,
+                chain: self.chain,
+            },
+            (None, None, Some(p12)) => KeySource::Pkcs12(p12),
+            _ => {
+                if self.tsa.is_some()
+                    || self.reason.is_some()
+                    || self.passphrase_env.is_some()
+                    || self.passphrase_file.is_some()
+                {
+                    return Err(Error::Usage(
+                        "--tsa, --reason and --passphrase-* sign: give --sign KEY --cert CERT or --p12 FILE too".into(),
+                    ));
+                }
+                return Ok(None);
+            }
+        };
+        let passphrase = match (self.passphrase_env, self.passphrase_file) {
+            (Some(var), _) => Some(PassphraseSource::Env(var)),
+            (None, Some(file)) => Some(PassphraseSource::File(file)),
+            (None, None) => None,
+        };
+        let signer = Signer::load(&source, passphrase.as_ref())?;
+        Ok(Some(SignOptions {
+            signer: std::sync::Arc::new(signer),
+            reason: self.reason,
+            tsa: self.tsa,
+        }))
+    }
 }
 
 #[derive(Args)]
@@ -176,6 +262,7 @@ pub fn run() -> ExitCode {
             Ok(())
         }
         Command::Diff(args) => return diff(args),
+        Command::Verify(args) => verify(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -230,6 +317,8 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         draft: args.draft,
         pdfa: args.pdfa,
         source_date_epoch: source_date_epoch()?,
+        // The key is loaded and checked before anything is built or written.
+        sign: args.signing.load()?,
     };
     let check_opts = input_options(args.fonts, args.draft);
     let start = Instant::now();
@@ -623,4 +712,92 @@ fn check_cmd(args: CheckArgs) -> Result<(), Error> {
         count(doc.items().count(), "item", "items")
     );
     Ok(())
+}
+
+/// What `verify --json` prints.
+#[derive(serde::Serialize)]
+struct VerifyJson<'a> {
+    file: String,
+    valid: bool,
+    /// Why it is not valid.
+    error: Option<&'a str>,
+    signer: Option<&'a str>,
+    issuer: Option<&'a str>,
+    algorithm: Option<&'a str>,
+    time: Option<&'a str>,
+    reason: Option<&'a str>,
+    timestamp: Option<&'a str>,
+    timestamp_authority: Option<&'a str>,
+    appended_bytes: usize,
+}
+
+fn verify(args: VerifyArgs) -> Result<(), Error> {
+    let bytes = std::fs::read(&args.file).map_err(|source| Error::Io {
+        path: args.file.clone(),
+        action: "read the PDF",
+        source,
+    })?;
+    let file = args.file.display().to_string();
+    let result = disclosure_pdf::sign::verify(&bytes);
+    let report = result.as_ref().ok();
+    let error = match &result {
+        Err(e) => Some(e.as_str()),
+        Ok(r) if r.appended > 0 => Some("the file was changed after it was signed"),
+        Ok(_) => None,
+    };
+    if args.json {
+        let s = report.map(|r| &r.signature);
+        let json = VerifyJson {
+            file: file.clone(),
+            valid: error.is_none(),
+            error,
+            signer: s.map(|s| s.signer.as_str()),
+            issuer: s.map(|s| s.issuer.as_str()),
+            algorithm: s.map(|s| s.algorithm.as_str()),
+            time: report.map(|r| r.time.as_str()),
+            reason: report.and_then(|r| r.reason.as_deref()),
+            timestamp: s.and_then(|s| s.timestamp.as_deref()),
+            timestamp_authority: s.and_then(|s| s.timestamp_authority.as_deref()),
+            appended_bytes: report.map_or(0, |r| r.appended),
+        };
+        // Serialising a struct of strings and numbers cannot fail.
+        println!("{}", serde_json::to_string(&json).unwrap_or_default());
+    } else if let Some(r) = report {
+        let s = &r.signature;
+        println!("{file}:");
+        println!("  signer     {} ({})", s.signer, s.algorithm);
+        println!("  issuer     {}", s.issuer);
+        println!("  signed at  {} (/M, as the signer's clock says)", r.time);
+        if let Some(reason) = &r.reason {
+            println!("  reason     {reason}");
+        }
+        if let (Some(t), Some(a)) = (&s.timestamp, &s.timestamp_authority) {
+            println!("  timestamp  {t} by {a}");
+        }
+        if r.appended == 0 {
+            println!("  covers     the whole file: nothing was changed after signing");
+        } else {
+            println!(
+                "  covers     all but the last {} bytes: the file was changed after signing",
+                r.appended
+            );
+        }
+        println!(
+            "  note       whether to trust the certificate (and the timestamp authority) is for you to judge: this checks the signature, not the signer"
+        );
+    }
+    match error {
+        None => {
+            if !args.json {
+                println!("signature valid and intact");
+            }
+            Ok(())
+        }
+        Some(e) => {
+            if !args.json {
+                eprintln!("{file}: error: {e}");
+            }
+            Err(Error::Reported)
+        }
+    }
 }

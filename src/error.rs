@@ -75,6 +75,8 @@ pub enum Error {
         error: LayoutError,
     },
     Pdf(PdfError),
+    /// The PDF could not be signed.
+    Sign(crate::sign::SignError),
     /// A setting outside the input is wrong (an environment variable).
     Usage(String),
     /// A document named `REV:PATH` could not be read from git.
@@ -104,6 +106,7 @@ impl fmt::Display for Error {
             Error::Font(e) => write!(f, "{e}"),
             Error::Layout { path, error } => write!(f, "{}: error: {error}", path.display()),
             Error::Pdf(e) => write!(f, "{e}"),
+            Error::Sign(e) => write!(f, "{e}"),
             Error::Usage(m) => write!(f, "error: {m}"),
             Error::Revision { spec, message } => write!(f, "{spec}: error: {message}"),
             Error::Reported => write!(f, "errors were reported above"),
@@ -118,6 +121,7 @@ impl std::error::Error for Error {
             Error::Font(e) => Some(e),
             Error::Layout { error, .. } => Some(error),
             Error::Pdf(e) => Some(e),
+            Error::Sign(e) => Some(e),
             Error::Invalid { .. } | Error::Usage(_) | Error::Revision { .. } | Error::Reported => {
                 None
             }
@@ -128,6 +132,12 @@ impl std::error::Error for Error {
 impl From<FontError> for Error {
     fn from(e: FontError) -> Error {
         Error::Font(e)
+    }
+}
+
+impl From<crate::sign::SignError> for Error {
+    fn from(e: crate::sign::SignError) -> Error {
+        Error::Sign(e)
     }
 }
 

@@ -18,6 +18,7 @@ pub mod locale;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod sign;
 pub mod text;
 pub mod units;
 

@@ -26,6 +26,9 @@ pub struct Phrases {
     pub revision_columns: [&'static str; 3],
     /// The draft watermark.
     pub draft: &'static str,
+    /// Before the title, between title and version, and after the version in a
+    /// signature's default `/Reason`.
+    pub signed_reason: [&'static str; 3],
     date: DateFormat,
 }
 
@@ -46,6 +49,7 @@ const JAPANESE: Phrases = Phrases {
     revisions: "改訂履歴",
     revision_columns: ["版", "改訂日", "改訂内容"],
     draft: "ドラフト",
+    signed_reason: ["", "（", "）の発行"],
     date: DateFormat::Japanese,
 };
 
@@ -58,6 +62,7 @@ const ENGLISH: Phrases = Phrases {
     revisions: "Revision history",
     revision_columns: ["Version", "Date", "Changes"],
     draft: "DRAFT",
+    signed_reason: ["Issue of ", " (", ")"],
     date: DateFormat::English,
 };
 

@@ -33,7 +33,7 @@ mod pictures;
 mod sfnt;
 mod shell;
 mod subset;
-mod syntax;
+pub mod syntax;
 mod tags;
 mod widen;
 
