@@ -2,6 +2,7 @@
 //! one per file). Each module tests one side of the tool from outside.
 
 mod common;
+mod pki;
 
 mod check_rules;
 mod cli;
@@ -11,5 +12,6 @@ mod hostile;
 mod layout;
 mod pdf_text;
 mod release;
+mod sign;
 mod tagged;
 mod typesetting;
