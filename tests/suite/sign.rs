@@ -391,7 +391,10 @@ fn encrypted_keys_take_their_passphrase_from_a_variable_or_a_file_only() {
     assert_code(&out, 2);
     // Even then the passphrase is not echoed back.
     let text = format!("{}{}", stdout(&out), stderr(&out));
-    assert!(!text.contains(secret) && !text.contains("PRIVATE KEY"), "{text}");
+    assert!(
+        !text.contains(secret) && !text.contains("PRIVATE KEY"),
+        "{text}"
+    );
 }
 
 #[test]
