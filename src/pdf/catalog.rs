@@ -3,24 +3,12 @@
 //! settings (`/Lang`, `DisplayDocTitle`, `PageMode`). Fix-ups of the shell's own
 //! output are in `shell`, not here.
 
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, dictionary};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 
+use super::syntax::text_string;
 use super::{Metadata, PRODUCER, coords};
 use crate::layout::{Bookmark, Layout};
 use crate::units::Pt;
-
-/// A PDF text string: PDFDocEncoding for ASCII, UTF-16BE with a BOM otherwise.
-pub fn text_string(s: &str) -> Object {
-    if s.is_ascii() {
-        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
-    } else {
-        let mut bytes = vec![0xFE, 0xFF];
-        for unit in s.encode_utf16() {
-            bytes.extend_from_slice(&unit.to_be_bytes());
-        }
-        Object::String(bytes, StringFormat::Hexadecimal)
-    }
-}
 
 /// Adds everything of this module to the document `shell` has built.
 pub fn finish(doc: &mut Document, layout: &Layout, meta: &Metadata) {
@@ -240,20 +228,5 @@ mod tests {
         assert_eq!(iso_date(0), "1970-01-01T00:00:00Z");
         assert_eq!(iso_date(1_795_564_800), "2026-11-25T00:00:00Z");
         assert_eq!(iso_date(951_782_400 + 3661), "2000-02-29T01:01:01Z");
-    }
-
-    #[test]
-    fn text_strings() {
-        assert_eq!(
-            text_string("No. 1"),
-            Object::String(b"No. 1".to_vec(), StringFormat::Literal)
-        );
-        assert_eq!(
-            text_string("暗号"),
-            Object::String(
-                vec![0xFE, 0xFF, 0x66, 0x97, 0x53, 0xF7],
-                StringFormat::Hexadecimal
-            )
-        );
     }
 }

@@ -95,10 +95,24 @@ fn name(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
-fn hex_byte(out: &mut Vec<u8>, b: u8) {
+/// A byte as two upper-case hex digits.
+pub fn hex_byte(out: &mut Vec<u8>, b: u8) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     out.push(HEX[usize::from(b >> 4)]);
     out.push(HEX[usize::from(b & 15)]);
+}
+
+/// A PDF text string: PDFDocEncoding for ASCII, UTF-16BE with a BOM otherwise.
+pub fn text_string(s: &str) -> Object {
+    if s.is_ascii() {
+        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in s.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        Object::String(bytes, StringFormat::Hexadecimal)
+    }
 }
 
 /// Whether `o` starts with a regular character, so that it needs a space after a
@@ -201,6 +215,21 @@ mod tests {
             text,
             "<</Type/Annot/Rect[1.5 2 null true]/URI(https://a.example/\\(x\\)\\\\y\\r)\
              /Title<FEFF6697>/Odd#20name/A#20B#23/P 12 0 R/Kids[1 0 R 2 0 R]>>"
+        );
+    }
+
+    #[test]
+    fn text_strings() {
+        assert_eq!(
+            text_string("No. 1"),
+            Object::String(b"No. 1".to_vec(), StringFormat::Literal)
+        );
+        assert_eq!(
+            text_string("暗号"),
+            Object::String(
+                vec![0xFE, 0xFF, 0x66, 0x97, 0x53, 0xF7],
+                StringFormat::Hexadecimal
+            )
         );
     }
 }

@@ -12,8 +12,8 @@
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use rayon::prelude::*;
 
-use super::catalog::text_string;
 use super::content::{Marked, Owner};
+use super::syntax::text_string;
 use super::{coords, syntax};
 use crate::layout::{Element, Page, Role, Scope, Structure, Tag};
 

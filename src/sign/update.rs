@@ -119,13 +119,12 @@ impl Prepared {
         if der.len() > room {
             return Err(der.len());
         }
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        let mut at = self.gap.0 + 1;
+        let mut hex = Vec::with_capacity(der.len() * 2);
         for &b in der {
-            self.bytes[at] = HEX[usize::from(b >> 4)];
-            self.bytes[at + 1] = HEX[usize::from(b & 15)];
-            at += 2;
+            syntax::hex_byte(&mut hex, b);
         }
+        let at = self.gap.0 + 1;
+        self.bytes[at..at + hex.len()].copy_from_slice(&hex);
         Ok(self.bytes)
     }
 }
@@ -164,9 +163,9 @@ pub(super) fn prepare(pdf: &[u8], base: &Base, fields: &Fields<'_>, reserve: usi
     out.extend_from_slice(b"/M");
     syntax::literal_string(&mut out, fields.time.as_bytes());
     out.extend_from_slice(b"/Name");
-    text_string(&mut out, fields.name);
+    syntax::object(&mut out, &syntax::text_string(fields.name));
     out.extend_from_slice(b"/Reason");
-    text_string(&mut out, fields.reason);
+    syntax::object(&mut out, &syntax::text_string(fields.reason));
     out.extend_from_slice(b">>\nendobj\n");
 
     // The field and its widget, one object (ISO 32000-1, 12.5.6.19: invisible
@@ -283,18 +282,4 @@ fn push_object(
     out.extend_from_slice(format!("{} {} obj\n", id.0, id.1).as_bytes());
     syntax::object(out, object);
     out.extend_from_slice(b"\nendobj\n");
-}
-
-/// A PDF text string: PDFDocEncoding-safe ASCII as it is, anything else UTF-16BE
-/// with a byte-order mark.
-fn text_string(out: &mut Vec<u8>, text: &str) {
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        syntax::literal_string(out, text.as_bytes());
-    } else {
-        let mut bytes = vec![0xFE, 0xFF];
-        for unit in text.encode_utf16() {
-            bytes.extend_from_slice(&unit.to_be_bytes());
-        }
-        syntax::literal_string(out, &bytes);
-    }
 }
