@@ -342,7 +342,9 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         .into_par_iter()
         .map(|c| {
             let (input, output) = c?;
-            build_one(&input, &output, &opts, args.timings.then_some(parsed))
+            let summary = build_one(&input, &output, &opts, args.timings.then_some(parsed));
+            disclosure_pdf::background::drop_in_background(input);
+            summary
         })
         .collect();
     let mut failed = 0;

@@ -9,6 +9,7 @@
 //! runs layout and PDF on a checked document; [`locale`] holds the tool's own
 //! phrases per language.
 
+pub mod background;
 pub mod build;
 pub mod compare;
 pub mod error;

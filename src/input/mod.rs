@@ -97,6 +97,8 @@ pub fn check_text(path: &Path, text: &str, opts: &Options) -> Result<Checked, Er
         &positions,
     );
     diagnostics.extend(unusable);
+    // A node map of a long document: freed beside the layout.
+    crate::background::drop_in_background(positions);
     document.pictures = pictures;
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(invalid(diagnostics));

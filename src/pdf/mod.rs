@@ -141,7 +141,6 @@ pub fn write(
         doc: mut lo,
         elements,
         resources,
-        freeing,
     } = document?;
     let subsets = subsets?;
     lap("subset fonts");
@@ -162,10 +161,7 @@ pub fn write(
     }
 
     let out = file::write(&lo, &elements);
-    // A panic while freeing cannot leave anything behind worth reporting.
-    if let Some(freeing) = freeing {
-        let _ = freeing.join();
-    }
+    crate::background::drop_in_background((lo, elements));
     lap("serialise");
     Ok(out)
 }
@@ -224,11 +220,7 @@ fn document(
                 .collect(),
         })
         .collect();
-    let freeing = std::thread::Builder::new()
-        .name("free pages".into())
-        .spawn(move || drop(written))
-        // Without a thread to spare, the pages are freed as `spawn` fails.
-        .ok();
+    crate::background::drop_in_background(written);
 
     let shell::Shell {
         doc: mut lo,
@@ -242,12 +234,12 @@ fn document(
         &link_texts,
     );
     catalog::finish(&mut lo, &layout, meta);
+    crate::background::drop_in_background(layout);
     lap("pdf objects");
     Ok(Assembled {
         doc: lo,
         elements,
         resources,
-        freeing,
     })
 }
 
@@ -258,6 +250,4 @@ struct Assembled {
     elements: Vec<(ObjectId, Vec<u8>)>,
     /// The resource dictionary the pages share, which the fonts go into.
     resources: Option<ObjectId>,
-    /// The thread freeing the written pages, if one could be started.
-    freeing: Option<std::thread::JoinHandle<()>>,
 }
