@@ -1,13 +1,13 @@
-//! Stream compression: zlib at level 6 (object streams at 2), with large streams
-//! deflated in pieces on all cores.
+//! Stream compression: zlib at level 6 (object streams and font programs at 2),
+//! with large streams deflated in pieces on all cores.
 //!
 //! lopdf's own `compress` uses level 9, which took twice as long for 0.5% smaller
 //! output. The regular font program (about 100 KB of nearly incompressible glyph
-//! outlines) is the longest single job of a small build, so it is split the way
-//! pigz splits files: each piece is a raw deflate stream primed with the 32 KB
-//! before it and ended on a byte boundary (a sync flush), the pieces are joined,
-//! and one zlib header and Adler-32 checksum go around them. Any inflater reads the
-//! result as one stream.
+//! outlines) is the longest single job of a small build, so it is deflated at the
+//! fast level and split the way pigz splits files: each piece is a raw deflate
+//! stream primed with the 32 KB before it and ended on a byte boundary (a sync
+//! flush), the pieces are joined, and one zlib header and Adler-32 checksum go
+//! around them. Any inflater reads the result as one stream.
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 use rayon::prelude::*;
@@ -16,7 +16,6 @@ use rayon::prelude::*;
 const PIECE: usize = 32 * 1024;
 /// The deflate window: how much of the preceding data primes each piece.
 const WINDOW: usize = 32 * 1024;
-const LEVEL: u32 = 6;
 
 /// A PDF stream of `content` under `dict`, deflated (and marked `FlateDecode`) when
 /// that makes it smaller. Every compressible stream is made here, in its final
@@ -28,12 +27,23 @@ pub fn stream(dict: lopdf::Dictionary, content: Vec<u8>) -> lopdf::Stream {
 /// How hard to compress.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Level {
-    /// zlib level 6: page content, fonts.
+    /// zlib level 6: page content, ToUnicode maps, pictures.
     Normal,
     /// zlib level 2: object streams, tens of thousands of small, repetitive
     /// dictionaries (structure elements above all): at 4,000 items 4% larger
-    /// than level 6 in a third less time (level 1: 15% larger).
+    /// than level 6 in a third less time (level 1: 15% larger). Font programs
+    /// too: glyph outlines barely compress (113 KB to 80.7 KB at level 6, 83.1 KB
+    /// at 2), and the regular face's is on the critical path of a short document.
     Fast,
+}
+
+impl Level {
+    fn zlib(self) -> Compression {
+        match self {
+            Level::Normal => Compression::new(6),
+            Level::Fast => Compression::new(2),
+        }
+    }
 }
 
 /// [`stream`] at compression `level`.
@@ -86,22 +96,24 @@ fn deflate_at(content: &[u8], level: Level) -> Option<Vec<u8>> {
 /// finished if it is the `last` piece.
 fn raw_deflate(dictionary: &[u8], piece: &[u8], last: bool, level: Level) -> Option<Vec<u8>> {
     thread_local! {
-        /// One compressor per thread and level, reset between streams: a new one
-        /// allocates and zeroes some 300 KB of tables, which for the hundreds of
-        /// page streams of a long document cost more than compressing them.
-        static COMPRESS: std::cell::RefCell<Compress> =
-            std::cell::RefCell::new(Compress::new(Compression::new(LEVEL), false));
-        static FAST: std::cell::RefCell<Compress> =
-            std::cell::RefCell::new(Compress::new(Compression::new(2), false));
+        /// One compressor per thread, reset between streams and set to each
+        /// stream's level: a new one allocates and zeroes some 300 KB of tables,
+        /// which for the hundreds of page streams of a long document cost more
+        /// than compressing them (and a second one per level doubled the page
+        /// faults of a short build).
+        static COMPRESS: std::cell::RefCell<(Compress, Level)> = std::cell::RefCell::new(
+            (Compress::new(Level::Normal.zlib(), false), Level::Normal),
+        );
     }
-    let compressor = match level {
-        Level::Normal => &COMPRESS,
-        Level::Fast => &FAST,
-    };
-    compressor.with(|c| {
-        let mut c = c.borrow_mut();
+    COMPRESS.with(|cell| {
+        let (c, current) = &mut *cell.borrow_mut();
         c.reset();
-        deflate_with(&mut c, dictionary, piece, last)
+        if *current != level {
+            // Right after a reset there is no pending output, so this cannot fail.
+            c.set_level(level.zlib()).ok()?;
+            *current = level;
+        }
+        deflate_with(c, dictionary, piece, last)
     })
 }
 
@@ -199,6 +211,29 @@ mod tests {
             split.len(),
             whole.len()
         );
+    }
+
+    #[test]
+    fn one_compressor_serves_both_levels() {
+        // The thread's compressor switches level between streams; each stream
+        // must come out whole and at its own level.
+        let data = sample(3 * PIECE + 5);
+        let text = "BT /FR 9 Tf 1 0 0 1 10 20 Tm (abc) Tj ET\n".repeat(3000);
+        let mut sizes = Vec::new();
+        for level in [Level::Fast, Level::Normal, Level::Fast, Level::Normal] {
+            let z = raw_deflate(&[], text.as_bytes(), true, level).unwrap();
+            let mut zlib = vec![0x78, 0x9C];
+            zlib.extend_from_slice(&z);
+            zlib.extend_from_slice(&adler2::adler32_slice(text.as_bytes()).to_be_bytes());
+            assert_eq!(inflate(&zlib), text.as_bytes());
+            sizes.push(z.len());
+            assert_eq!(inflate(&deflate_at(&data, level).unwrap()), data);
+        }
+        assert_eq!(
+            sizes[0], sizes[2],
+            "the fast level gives the same bytes each time"
+        );
+        assert_eq!(sizes[1], sizes[3]);
     }
 
     #[test]

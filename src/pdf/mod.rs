@@ -188,24 +188,33 @@ fn document(
         })
         .collect();
     let structure = &layout.structure;
-    let (contents, marks): (Vec<lopdf::Stream>, Vec<_>) = layout
-        .pages
-        .par_iter()
-        .map(|p| {
-            let c = content::page_content(p, &refs, pictures, structure);
-            (
-                deflate::stream(Dictionary::new(), c.bytes),
-                (c.marked, c.link_texts),
-            )
-        })
-        .unzip();
+    // The shell needs only the pages' sizes and links: printpdf builds it while
+    // the content streams are written on the other core.
+    let ((contents, marks), shell) = rayon::join(
+        || {
+            layout
+                .pages
+                .par_iter()
+                .map(|p| {
+                    let c = content::page_content(p, &refs, pictures, structure);
+                    (
+                        deflate::stream(Dictionary::new(), c.bytes),
+                        (c.marked, c.link_texts),
+                    )
+                })
+                .unzip::<_, _, Vec<lopdf::Stream>, Vec<_>>()
+        },
+        || shell::build(&layout.pages, meta),
+    );
     let (marked, link_texts): (Vec<_>, Vec<_>) = marks.into_iter().unzip();
+    let mut shell = shell?;
+    shell.install(contents)?;
     lap("page content");
 
     // The pages' runs are written. Freeing millions of them takes a while (and at
     // 40,000 items made the allocator consolidate a gigabyte of small chunks in the
     // next phase), so it happens on another thread while the document is built;
-    // the shell only needs the links.
+    // the structure tree only needs the links and pictures.
     let written = std::mem::take(&mut layout.pages);
     layout.pages = written
         .iter()
@@ -225,7 +234,8 @@ fn document(
     let shell::Shell {
         doc: mut lo,
         resources,
-    } = shell::build(&layout.pages, meta, contents)?;
+        ..
+    } = shell;
     let elements = tags::write(
         &mut lo,
         &layout.structure,

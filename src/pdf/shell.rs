@@ -3,11 +3,13 @@
 //! asks for it.
 //!
 //! This is the only file that uses printpdf. What it emits is taken as it is
-//! except for these fix-ups, all made in [`build`]:
+//! except for these fix-ups, made in [`build`] (which needs only the pages' sizes
+//! and links, so it runs while the content streams are written) and
+//! [`Shell::install`]:
 //!
-//! - the pages get our content streams, and share one resource dictionary (printpdf
-//!   gives each page its own copy, with empty Font, XObject, ExtGState and Shading
-//!   dictionaries, which are removed);
+//! - the pages share one resource dictionary (printpdf gives each page its own
+//!   copy, with empty Font, XObject, ExtGState and Shading dictionaries, which are
+//!   removed), and get our content streams ([`Shell::install`]);
 //! - the Info dictionary loses the PDF/X keys (`GTS_PDFXVersion`,
 //!   `GTS_PDFXConformance`), `Trapped`, and the empty `Identifier`;
 //! - link annotations get the Print flag (`/F 4`);
@@ -26,17 +28,35 @@ use crate::layout::{Element, Page};
 
 /// The document around our page content, as [`build`] leaves it.
 pub struct Shell {
-    /// The lopdf document: catalogue, page tree with our content, annotations, Info.
+    /// The lopdf document: catalogue, page tree, annotations, Info; the pages'
+    /// content once [`Shell::install`] has put it in.
     pub doc: Document,
     /// The resource dictionary all pages share (empty; the fonts go into it), or
     /// `None` for a document without pages.
     pub resources: Option<ObjectId>,
+    /// Each page's content stream object, in page order (empty until installed).
+    contents: Vec<ObjectId>,
 }
 
-/// Builds the shell for `pages` (only their size and links are read) with
-/// `contents` as the pages' content streams, one per page in order, and applies
-/// every fix-up of printpdf's output (see the module docs).
-pub fn build(pages: &[Page], meta: &Metadata, contents: Vec<Stream>) -> Result<Shell, PdfError> {
+impl Shell {
+    /// Puts `contents`, one content stream per page in order, into the pages.
+    pub fn install(&mut self, contents: Vec<Stream>) -> Result<(), PdfError> {
+        if self.contents.len() != contents.len() {
+            return Err(PdfError::Shell {
+                missing: "page for every laid-out page",
+            });
+        }
+        for (&id, stream) in self.contents.iter().zip(contents) {
+            self.doc.objects.insert(id, Object::Stream(stream));
+        }
+        Ok(())
+    }
+}
+
+/// Builds the shell for `pages` (only their size and links are read) and applies
+/// every fix-up of printpdf's output (see the module docs); the content streams
+/// go in with [`Shell::install`].
+pub fn build(pages: &[Page], meta: &Metadata) -> Result<Shell, PdfError> {
     let mut pdf = PdfDocument::new(&meta.title);
     pdf.pages = pages.iter().map(page_skeleton).collect();
     let info = &mut pdf.metadata.info;
@@ -62,12 +82,16 @@ pub fn build(pages: &[Page], meta: &Metadata, contents: Vec<Stream>) -> Result<S
         image_optimization: None,
     };
     let mut doc = pdf.to_lopdf_document(&opts, &mut Vec::new());
-    let resources = install_pages(&mut doc, contents)?;
+    let (contents, resources) = share_resources(&mut doc)?;
     fix_info(&mut doc);
     fix_annotations(&mut doc);
     // printpdf writes 1.3; object streams need 1.5, and PDF/A-2 is based on 1.7.
     doc.version = "1.7".to_string();
-    Ok(Shell { doc, resources })
+    Ok(Shell {
+        doc,
+        resources,
+        contents,
+    })
 }
 
 /// A page for printpdf: its size and link annotations; the content is ours.
@@ -106,17 +130,16 @@ fn page_skeleton(page: &Page) -> PdfPage {
     )
 }
 
-/// Puts our content streams into printpdf's pages. printpdf gives every page its
-/// own copy of one resource dictionary; the pages share the first instead, whose
-/// id is returned (the fonts go into it once they are ready).
-fn install_pages(doc: &mut Document, contents: Vec<Stream>) -> Result<Option<ObjectId>, PdfError> {
+/// Finds each page's content stream object (for [`Shell::install`]). printpdf
+/// gives every page its own copy of one resource dictionary; the pages share the
+/// first instead, whose id is returned too (the fonts go into it once they are
+/// ready).
+fn share_resources(doc: &mut Document) -> Result<(Vec<ObjectId>, Option<ObjectId>), PdfError> {
     let broken = |missing| PdfError::Shell { missing };
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
-    if page_ids.len() != contents.len() {
-        return Err(broken("page for every laid-out page"));
-    }
+    let mut contents = Vec::with_capacity(page_ids.len());
     let mut shared: Option<ObjectId> = None;
-    for (&page_id, stream) in page_ids.iter().zip(contents) {
+    for &page_id in &page_ids {
         let page = doc
             .get_dictionary(page_id)
             .map_err(|_| broken("page dictionary"))?;
@@ -128,7 +151,7 @@ fn install_pages(doc: &mut Document, contents: Vec<Stream>) -> Result<Option<Obj
             .get(b"Resources")
             .and_then(Object::as_reference)
             .map_err(|_| broken("page resources"))?;
-        doc.objects.insert(content_id, Object::Stream(stream));
+        contents.push(content_id);
         match shared {
             None => {
                 let resources = doc
@@ -156,7 +179,7 @@ fn install_pages(doc: &mut Document, contents: Vec<Stream>) -> Result<Option<Obj
             }
         }
     }
-    Ok(shared)
+    Ok((contents, shared))
 }
 
 /// The Info keys printpdf writes that we drop: the PDF/X identification and
@@ -252,8 +275,9 @@ mod tests {
             Stream::new(Dictionary::new(), b"% one".to_vec()),
             Stream::new(Dictionary::new(), b"% two".to_vec()),
         ];
-        let Shell { doc, resources } =
-            build(&[page(vec![link]), page(Vec::new())], &meta, contents).unwrap();
+        let mut shell = build(&[page(vec![link]), page(Vec::new())], &meta).unwrap();
+        shell.install(contents).unwrap();
+        let Shell { doc, resources, .. } = shell;
         assert_eq!(doc.version, "1.7");
 
         // Trailer and Info: exactly these keys, in this order, nothing empty
