@@ -456,9 +456,16 @@ fn undrawable(fields: &[Field], fonts: &FontSet) -> HashSet<char> {
             }
         }
     }
+    distinct.retain(|&c| c != '\n' && c != '\r');
+    let (regular, bold) = rayon::join(
+        || fonts.regular.covers_each(&distinct),
+        || fonts.bold.covers_each(&distinct),
+    );
     distinct
         .into_iter()
-        .filter(|&c| c != '\n' && c != '\r' && !(fonts.regular.covers(c) && fonts.bold.covers(c)))
+        .zip(regular.into_iter().zip(bold))
+        .filter(|&(_, (regular, bold))| !(regular && bold))
+        .map(|(c, _)| c)
         .collect()
 }
 

@@ -7,6 +7,8 @@
 //! [`OWN_MAX_SHARE`] of the table; the No. column widens for identifiers
 //! (`A&A-01.1`). The content column takes the rest and must stay the widest.
 
+use rayon::prelude::*;
+
 use super::LayoutError;
 use super::block::{self, TextSpec, layout_text};
 use super::style::Style;
@@ -63,13 +65,17 @@ impl ColumnPlan {
 pub fn fit_columns(doc: &Document, fonts: &FontSet, style: &Style) -> Result<Style, LayoutError> {
     let (body, bold) = TextSpec::cells(style);
     let inner = |w: Pt| w - style.cell_pad_x * 2.0 - Pt(0.5);
+    // Every title of a long document: measured on all cores, reported in order.
     let widest = |texts: Vec<&String>, spec: &TextSpec, max: Pt| {
-        texts.into_iter().try_fold(Pt::ZERO, |w, t| {
-            block::widest_phrase(fonts, t, spec, inner(max))
-                .map(|p| w.max(p))
-                .map_err(LayoutError::missing_at(|| {
-                    format!("the label or title {t:?}")
-                }))
+        let widths: Vec<_> = texts
+            .par_iter()
+            .with_min_len(64)
+            .map(|t| block::widest_phrase(fonts, t, spec, inner(max)))
+            .collect();
+        texts.iter().zip(widths).try_fold(Pt::ZERO, |w, (t, p)| {
+            p.map(|p| w.max(p)).map_err(LayoutError::missing_at(|| {
+                format!("the label or title {t:?}")
+            }))
         })
     };
     let category = if doc.flat {

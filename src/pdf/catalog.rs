@@ -4,17 +4,21 @@
 //! output are in `shell`, not here.
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
+use rayon::prelude::*;
 
-use super::syntax::text_string;
+use super::syntax::{self, Serialised, text_string};
 use super::{Metadata, PRODUCER, coords};
 use crate::layout::{Bookmark, Layout};
 use crate::units::Pt;
 
-/// Adds everything of this module to the document `shell` has built.
-pub fn finish(doc: &mut Document, layout: &Layout, meta: &Metadata) {
+/// Adds everything of this module to the document `shell` has built. The
+/// outline entries (one per item: thousands in a long document) come back
+/// serialised, for `file::write` to pack beside the document's objects.
+pub fn finish(doc: &mut Document, layout: &Layout, meta: &Metadata) -> Vec<Serialised> {
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
     let page_height = layout.pages.first().map_or(Pt::ZERO, |p| p.height);
-    let outline = add_outline(doc, &layout.bookmarks, &page_ids, page_height);
+    let (outline, entries) = add_outline(doc, &layout.bookmarks, &page_ids, page_height)
+        .map_or((None, Vec::new()), |(root, entries)| (Some(root), entries));
     // Not deflated: XMP must stay readable by tools that do not inflate streams
     // (PDF/A asks this).
     let xmp = doc.add_object(Stream::new(
@@ -41,20 +45,23 @@ pub fn finish(doc: &mut Document, layout: &Layout, meta: &Metadata) {
             catalog.set("OutputIntents", Object::Array(vec![intent.into()]));
         }
     }
+    entries
 }
 
-/// The outline tree; returns the /Outlines dictionary, or `None` without bookmarks.
+/// The outline tree: the /Outlines dictionary (added to `doc`) and its entries,
+/// serialised on all cores; `None` without bookmarks.
 fn add_outline(
     doc: &mut Document,
     bookmarks: &[Bookmark],
     pages: &[ObjectId],
     page_height: Pt,
-) -> Option<ObjectId> {
+) -> Option<(ObjectId, Vec<Serialised>)> {
     if bookmarks.is_empty() {
         return None;
     }
     let root = doc.new_object_id();
-    let (first, last, count) = add_level(doc, bookmarks, root, pages, page_height);
+    let mut entries = Vec::new();
+    let (first, last, count) = number_level(doc, bookmarks, root, &mut entries);
     doc.objects.insert(
         root,
         Object::Dictionary(dictionary! {
@@ -64,24 +71,31 @@ fn add_outline(
             "Count" => count as i64,
         }),
     );
-    Some(root)
+    let entries = entries
+        .par_iter()
+        .map(|e| (e.id, e.serialise(pages, page_height)))
+        .collect();
+    Some((root, entries))
 }
 
-/// Writes one level of siblings under `parent`; returns first, last and their number
-/// (the entries visible at this level, as sub-levels start closed).
-fn add_level(
-    doc: &mut Document,
-    items: &[Bookmark],
+/// An outline entry with its links to the entries around it.
+struct Entry<'a> {
+    item: &'a Bookmark,
+    id: ObjectId,
     parent: ObjectId,
-    pages: &[ObjectId],
-    page_height: Pt,
-) -> (ObjectId, ObjectId, usize) {
-    let ids: Vec<ObjectId> = items.iter().map(|_| doc.new_object_id()).collect();
-    for (i, (item, &id)) in items.iter().zip(&ids).enumerate() {
+    prev: Option<ObjectId>,
+    next: Option<ObjectId>,
+    /// First and last child and the number of children.
+    children: Option<(ObjectId, ObjectId, usize)>,
+}
+
+impl Entry<'_> {
+    fn serialise(&self, pages: &[ObjectId], page_height: Pt) -> Vec<u8> {
+        let item = self.item;
         let page = pages.get(item.at.page).or(pages.last()).copied();
         let mut d = Dictionary::new();
         d.set("Title", text_string(&item.title));
-        d.set("Parent", parent);
+        d.set("Parent", self.parent);
         if let Some(page) = page {
             // Jump to the row's top, keeping the zoom.
             d.set(
@@ -95,20 +109,45 @@ fn add_level(
                 ]),
             );
         }
-        if i > 0 {
-            d.set("Prev", ids[i - 1]);
+        if let Some(prev) = self.prev {
+            d.set("Prev", prev);
         }
-        if i + 1 < ids.len() {
-            d.set("Next", ids[i + 1]);
+        if let Some(next) = self.next {
+            d.set("Next", next);
         }
-        if !item.children.is_empty() {
-            let (first, last, n) = add_level(doc, &item.children, id, pages, page_height);
+        if let Some((first, last, n)) = self.children {
             d.set("First", first);
             d.set("Last", last);
             // Negative: the category opens closed, so the outline starts as a table of contents.
             d.set("Count", -(n as i64));
         }
-        doc.objects.insert(id, Object::Dictionary(d));
+        let mut out = Vec::with_capacity(128);
+        syntax::dictionary(&mut out, &d);
+        out
+    }
+}
+
+/// Numbers one level of siblings under `parent` (and their children), adding
+/// them to `entries`; returns first, last and their number (the entries visible
+/// at this level, as sub-levels start closed).
+fn number_level<'a>(
+    doc: &mut Document,
+    items: &'a [Bookmark],
+    parent: ObjectId,
+    entries: &mut Vec<Entry<'a>>,
+) -> (ObjectId, ObjectId, usize) {
+    let ids: Vec<ObjectId> = items.iter().map(|_| doc.new_object_id()).collect();
+    for (i, (item, &id)) in items.iter().zip(&ids).enumerate() {
+        let children =
+            (!item.children.is_empty()).then(|| number_level(doc, &item.children, id, entries));
+        entries.push(Entry {
+            item,
+            id,
+            parent,
+            prev: i.checked_sub(1).map(|p| ids[p]),
+            next: ids.get(i + 1).copied(),
+            children,
+        });
     }
     (ids[0], ids[ids.len() - 1], items.len())
 }

@@ -290,50 +290,78 @@ pub fn subset_all(uses: &[GlyphUse], fonts: &FontSet) -> Result<Vec<Embeddable>,
         .collect()
 }
 
-/// Adds the font objects of one subset to `doc`; returns the Type0 font dictionary.
+/// A face's `/W` widths and ToUnicode map: they depend only on the glyphs used
+/// and their new ids, not on the subset's bytes, so they are made while the
+/// face is being subset.
+pub struct FontTables {
+    widths: Vec<Object>,
+    cmap: Stream,
+}
+
+impl FontTables {
+    /// The tables of `used` in `face`, whose subset numbers original glyph id
+    /// `g` as `gids[g]` (see `subset::gid_map`).
+    pub fn of(face: &FontFace, used: &GlyphUse, gids: &[u16]) -> FontTables {
+        let metrics = Metrics::of(face);
+        // .notdef, the glyphs used, then their widened copies.
+        let count = usize::from(used.widened_base) + used.widened.len();
+        let mut widths = vec![Object::Integer(0); count];
+        if let Some(w) = widths.first_mut() {
+            *w = Object::Integer(i64::from(metrics.notdef_width));
+        }
+        let mut to_unicode = Vec::with_capacity(count);
+        for (old, ch, text) in used.glyphs() {
+            let new = gids.get(usize::from(old)).copied().unwrap_or(0);
+            // The same lookup the layout measured with, so `/W` says what it assumed.
+            let advance = face.lookup(ch).map_or(0, |(_, advance)| advance.0);
+            if let Some(w) = widths.get_mut(usize::from(new)) {
+                *w = Object::Integer(i64::from(advance));
+            }
+            to_unicode.push((new, text.to_string()));
+        }
+        // New ids follow the original order, so this is sorted already.
+        to_unicode.sort_unstable_by_key(|(gid, _)| *gid);
+        let plain = to_unicode.len();
+        // The widened copies: the advance with the space after, the same text.
+        for &(old, space) in &used.widened {
+            let Some(new) = used.widened_gid(old, space) else {
+                continue;
+            };
+            let base = gids.get(usize::from(old)).copied().unwrap_or(0);
+            let Ok(k) = to_unicode[..plain].binary_search_by_key(&base, |(g, _)| *g) else {
+                continue;
+            };
+            let text = to_unicode[k].1.clone();
+            let advance = match &widths.get(usize::from(base)) {
+                Some(Object::Integer(w)) => *w,
+                _ => 0,
+            };
+            if let Some(w) = widths.get_mut(usize::from(new)) {
+                *w = Object::Integer(advance + i64::from(space));
+            }
+            to_unicode.push((new, text));
+        }
+        to_unicode.sort_unstable_by_key(|(gid, _)| *gid);
+        FontTables {
+            widths,
+            cmap: deflate::stream(Dictionary::new(), to_unicode_cmap(&to_unicode)),
+        }
+    }
+}
+
+/// Adds the font objects of one subset to `doc`, with its `tables`; returns the
+/// Type0 font dictionary.
 pub fn add_font(
     doc: &mut Document,
     face: &FontFace,
-    used: &GlyphUse,
     font: Embeddable,
+    tables: FontTables,
 ) -> ObjectId {
     let Embeddable { subset: sub, file } = font;
+    let FontTables { widths, cmap } = tables;
+    debug_assert_eq!(widths.len(), usize::from(sub.count));
     let metrics = Metrics::of(face);
     let base_font = format!("{}+{}", sub.tag, postscript_name(face));
-
-    let mut widths = vec![Object::Integer(0); usize::from(sub.count)];
-    if let Some(w) = widths.first_mut() {
-        *w = Object::Integer(i64::from(metrics.notdef_width));
-    }
-    let mut to_unicode = Vec::with_capacity(usize::from(sub.count));
-    for (old, ch, text) in used.glyphs() {
-        let new = sub.gids.get(usize::from(old)).copied().unwrap_or(0);
-        // The same lookup the layout measured with, so `/W` says what it assumed.
-        let advance = face.lookup(ch).map_or(0, |(_, advance)| advance.0);
-        if let Some(w) = widths.get_mut(usize::from(new)) {
-            *w = Object::Integer(i64::from(advance));
-        }
-        to_unicode.push((new, text.to_string()));
-    }
-    // The widened copies: the advance with the space after, the same text.
-    for &(old, space) in &used.widened {
-        let Some(new) = used.widened_gid(old, space) else {
-            continue;
-        };
-        let base = sub.gids.get(usize::from(old)).copied().unwrap_or(0);
-        let Some((_, text)) = to_unicode.iter().find(|(g, _)| *g == base).cloned() else {
-            continue;
-        };
-        let advance = match &widths.get(usize::from(base)) {
-            Some(Object::Integer(w)) => *w,
-            _ => 0,
-        };
-        if let Some(w) = widths.get_mut(usize::from(new)) {
-            *w = Object::Integer(advance + i64::from(space));
-        }
-        to_unicode.push((new, text));
-    }
-    to_unicode.sort_unstable_by_key(|(gid, _)| *gid);
 
     let file_key = if sub.cff { "FontFile3" } else { "FontFile2" };
     let file = doc.add_object(file);
@@ -369,10 +397,7 @@ pub fn add_font(
         cid_font.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
     }
     let cid_font = doc.add_object(cid_font);
-    let cmap = doc.add_object(deflate::stream(
-        Dictionary::new(),
-        to_unicode_cmap(&to_unicode),
-    ));
+    let cmap = doc.add_object(cmap);
     doc.add_object(dictionary! {
         "Type" => "Font",
         "Subtype" => "Type0",

@@ -135,19 +135,20 @@ pub fn write(
     // batch build every pool thread could end up blocked).
     let (subsets, document) = rayon::join(
         || fonts::subset_all(&uses, fonts),
-        || document(layout, &uses, &maps, &pictures, meta, lap),
+        || document(layout, fonts, &uses, &maps, &pictures, meta, lap),
     );
     let Assembled {
         doc: mut lo,
         elements,
         resources,
+        tables,
     } = document?;
     let subsets = subsets?;
     lap("subset fonts");
 
     let mut font_dict = Dictionary::new();
-    for (u, sub) in uses.iter().zip(subsets) {
-        let id = fonts::add_font(&mut lo, fonts.face(u.style), u, sub);
+    for ((u, sub), tables) in uses.iter().zip(subsets).zip(tables) {
+        let id = fonts::add_font(&mut lo, fonts.face(u.style), sub, tables);
         font_dict.set(fonts::resource_name(u.style), id);
     }
     let images = (!pictures.is_empty()).then(|| pictures::add(&mut lo, &pictures));
@@ -171,6 +172,7 @@ pub fn write(
 /// the catalogue entries of `catalog`.
 fn document(
     mut layout: Layout,
+    faces: &FontSet,
     uses: &[GlyphUse],
     maps: &[Vec<u16>],
     pictures: &[std::sync::Arc<crate::model::picture::Picture>],
@@ -188,9 +190,10 @@ fn document(
         })
         .collect();
     let structure = &layout.structure;
-    // The shell needs only the pages' sizes and links: printpdf builds it while
-    // the content streams are written on the other core.
-    let ((contents, marks), shell) = rayon::join(
+    // The shell needs only the pages' sizes and links, and the fonts' widths
+    // and ToUnicode maps only the glyphs used: they are made while the content
+    // streams are written on the other core.
+    let ((contents, marks), (shell, tables)) = rayon::join(
         || {
             layout
                 .pages
@@ -198,13 +201,23 @@ fn document(
                 .map(|p| {
                     let c = content::page_content(p, &refs, pictures, structure);
                     (
-                        deflate::stream(Dictionary::new(), c.bytes),
+                        deflate::stream_at(Dictionary::new(), c.bytes, deflate::Level::Fast),
                         (c.marked, c.link_texts),
                     )
                 })
                 .unzip::<_, _, Vec<lopdf::Stream>, Vec<_>>()
         },
-        || shell::build(&layout.pages, meta),
+        || {
+            rayon::join(
+                || shell::build(&layout.pages, meta),
+                || {
+                    uses.par_iter()
+                        .zip(maps)
+                        .map(|(u, gids)| fonts::FontTables::of(faces.face(u.style), u, gids))
+                        .collect::<Vec<_>>()
+                },
+            )
+        },
     );
     let (marked, link_texts): (Vec<_>, Vec<_>) = marks.into_iter().unzip();
     let mut shell = shell?;
@@ -236,28 +249,32 @@ fn document(
         resources,
         ..
     } = shell;
-    let elements = tags::write(
+    let mut elements = tags::write(
         &mut lo,
         &layout.structure,
         &layout.pages,
         &marked,
         &link_texts,
     );
-    catalog::finish(&mut lo, &layout, meta);
+    elements.extend(catalog::finish(&mut lo, &layout, meta));
     crate::background::drop_in_background(layout);
     lap("pdf objects");
     Ok(Assembled {
         doc: lo,
         elements,
         resources,
+        tables,
     })
 }
 
 /// The document without its fonts, as [`document`] leaves it.
 struct Assembled {
     doc: lopdf::Document,
-    /// The structure elements, serialised (see `tags::write`).
+    /// The structure elements and outline entries, serialised (see `tags::write`
+    /// and `catalog::finish`).
     elements: Vec<(ObjectId, Vec<u8>)>,
     /// The resource dictionary the pages share, which the fonts go into.
     resources: Option<ObjectId>,
+    /// Each used face's widths and ToUnicode map, in the order of the uses.
+    tables: Vec<fonts::FontTables>,
 }

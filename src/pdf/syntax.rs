@@ -7,6 +7,10 @@
 
 use lopdf::{Object, StringFormat};
 
+/// An indirect object already written as PDF bytes, with its id: what
+/// `file::write` packs into object streams beside the document's own objects.
+pub type Serialised = (lopdf::ObjectId, Vec<u8>);
+
 /// A real number, at most three decimals, no exponent, no trailing zeros.
 pub fn real(out: &mut Vec<u8>, v: f32) {
     let milli = (f64::from(v) * 1000.0).round() as i64;

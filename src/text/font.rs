@@ -335,6 +335,17 @@ impl FontFace {
         is_ignorable(c) || self.lookup(c).is_some()
     }
 
+    /// [`covers`](Self::covers) for each of `chars`, with the face parsed at most
+    /// once (not once per character, as separate calls would).
+    pub fn covers_each(&self, chars: &[char]) -> Vec<bool> {
+        self.with_lookup(|lookup| {
+            chars
+                .iter()
+                .map(|&c| is_ignorable(c) || lookup(c).is_some())
+                .collect()
+        })
+    }
+
     fn milli_em(&self, units: u16) -> MilliEm {
         // Same truncation as the `/W` array of our font objects (src/pdf/fonts.rs; see module docs).
         MilliEm((units as f32 * 1000.0 / self.units_per_em as f32) as i32)
@@ -409,6 +420,12 @@ mod tests {
         assert!(f.bold.covers('長'));
         assert!(!f.regular.covers('\u{2F64}'));
         assert!(!f.regular.covers('\u{FE13}'));
+        // The batch answers as the single calls do, on a fresh face too.
+        let chars = ['用', '\u{2F64}', 'A', '\u{FE0F}', '\u{FE13}', '長', '😀'];
+        let fresh = FontSet::bundled();
+        let each: Vec<bool> = chars.iter().map(|&c| f.regular.covers(c)).collect();
+        assert_eq!(fresh.regular.covers_each(&chars), each);
+        assert_eq!(each, [true, false, true, true, false, true, false]);
     }
 
     #[test]
