@@ -33,14 +33,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// same path in other processes cannot interleave and leave a checksum that
 /// belongs to the other PDF. Returns the checksum.
 pub fn write_release(path: &Path, bytes: &[u8]) -> Result<String, Error> {
-    let sha256 = hex_sha256(bytes);
+    // The checksum of a long document is computed while it is written out.
+    let (sha256, pdf) = rayon::join(|| hex_sha256(bytes), || Staged::new(path, bytes));
+    let pdf = pdf?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut manifest = path.as_os_str().to_owned();
     manifest.push(".sha256");
-    let pdf = Staged::new(path, bytes)?;
     let sum = Staged::new(
         Path::new(&manifest),
         format!("{sha256}  {name}\n").as_bytes(),

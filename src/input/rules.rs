@@ -438,24 +438,42 @@ fn artifacts_of(field: &Field, undrawable: &HashSet<char>, pos: &Positions) -> V
 /// is looked up once.
 fn undrawable(fields: &[Field], fonts: &FontSet) -> HashSet<char> {
     // A bit per character of the Basic Multilingual Plane (8 KB) finds the distinct
-    // characters of a long document without hashing each of its characters.
-    let mut bmp = vec![0u64; 1024];
-    let mut astral = HashSet::new();
-    let mut distinct = Vec::new();
-    for field in fields {
-        for c in field.text.chars() {
-            let code = c as usize;
-            if code < 0x10000 {
-                let (word, bit) = (code / 64, 1u64 << (code % 64));
-                if bmp[word] & bit == 0 {
-                    bmp[word] |= bit;
-                    distinct.push(c);
+    // characters of a long document without hashing each of its characters; a
+    // part of the fields per core, the parts' bits joined.
+    let part = fields.len().div_ceil(rayon::current_num_threads()).max(1);
+    let (bmp, astral) = fields
+        .par_chunks(part)
+        .map(|fields| {
+            let mut bmp = vec![0u64; 1024];
+            let mut astral = HashSet::new();
+            for c in fields.iter().flat_map(|f| f.text.chars()) {
+                let code = c as usize;
+                if code < 0x10000 {
+                    bmp[code / 64] |= 1u64 << (code % 64);
+                } else {
+                    astral.insert(c);
                 }
-            } else if astral.insert(c) {
-                distinct.push(c);
             }
-        }
-    }
+            (bmp, astral)
+        })
+        .reduce(
+            || (vec![0u64; 1024], HashSet::new()),
+            |(mut bmp, mut astral), (b, a)| {
+                bmp.iter_mut().zip(b).for_each(|(x, y)| *x |= y);
+                astral.extend(a);
+                (bmp, astral)
+            },
+        );
+    let mut distinct: Vec<char> = bmp
+        .iter()
+        .enumerate()
+        .flat_map(|(word, &bits)| {
+            (0..64)
+                .filter(move |bit| bits & (1u64 << bit) != 0)
+                .filter_map(move |bit| char::from_u32((word * 64 + bit) as u32))
+        })
+        .collect();
+    distinct.extend(astral);
     distinct.retain(|&c| c != '\n' && c != '\r');
     let (regular, bold) = rayon::join(
         || fonts.regular.covers_each(&distinct),

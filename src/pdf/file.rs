@@ -86,8 +86,6 @@ pub fn write(doc: &Document, raw: &[(ObjectId, Vec<u8>)]) -> Vec<u8> {
         indirect(&mut out, (stream_id, 0), &stream);
     }
 
-    let digest = Sha256::digest(&out);
-    let id = Object::String(digest[..16].to_vec(), lopdf::StringFormat::Hexadecimal);
     let xref_id = size as u32 - 1;
     let xref_offset = out.len();
     xref[xref_id as usize] = (1, xref_offset as u64, 0);
@@ -109,8 +107,15 @@ pub fn write(doc: &Document, raw: &[(ObjectId, Vec<u8>)]) -> Vec<u8> {
             dict.set(key, value.clone());
         }
     }
-    dict.set("ID", vec![id.clone(), id]);
-    let xref_stream = Object::Stream(deflate::stream(dict, table));
+    // The table (seven bytes per object: hundreds of KB in a long document) is
+    // deflated while the file is hashed.
+    let (digest, mut xref_stream) = rayon::join(
+        || Sha256::digest(&out),
+        || deflate::stream_at(dict, table, deflate::Level::Fast),
+    );
+    let id = Object::String(digest[..16].to_vec(), lopdf::StringFormat::Hexadecimal);
+    xref_stream.dict.set("ID", vec![id.clone(), id]);
+    let xref_stream = Object::Stream(xref_stream);
     indirect(&mut out, (xref_id, 0), &xref_stream);
     out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
     out
