@@ -132,7 +132,8 @@ print("Wall: hyperfine `--warmup 2 --runs 10` (5 for 40000) of "
 print()
 print("Phases overlap, so they add up to more than the wall time: the fonts are subset and deflated "
       "beside `page content` and `pdf objects` (`subset fonts` is only the wait for them "
-      "after that). `serialise` builds the object streams and writes the file.")
+      "after that). `page content` includes the document shell and the fonts' widths and "
+      "ToUnicode maps, made beside the pages. `serialise` builds the object streams and writes the file.")
 for note in notes:
     print()
     print(note)
