@@ -321,6 +321,10 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         sign: args.signing.load()?,
     };
     let check_opts = input_options(args.fonts, args.draft);
+    if args.inputs.len() == 1 {
+        // The process ends with this build: what it allocated is not freed.
+        disclosure_pdf::background::exit_after_this();
+    }
     let start = Instant::now();
     // Every input goes through the gate first, side by side; then the outputs are
     // known, and two inputs that would write one file are refused before anything

@@ -29,9 +29,10 @@ struct NodeMark {
 /// yaml-rust2 (serde_yaml gives positions only for its own errors).
 #[derive(Debug, Default)]
 pub struct Positions {
-    /// The nodes in file order, until the first lookup moves them into `nodes`: a
-    /// valid document needs no lookup, and hashing every path costs as much as
-    /// the rest of the check.
+    /// The nodes in file order, until the first lookup (or [`Positions::index`])
+    /// moves them into `nodes`: hashing every path costs as much as the rest of
+    /// the check, so it is done only for a document that has findings, or beside
+    /// a longer task.
     pending: std::sync::Mutex<Vec<(String, NodeMark)>>,
     nodes: std::sync::OnceLock<HashMap<String, NodeMark>>,
     /// Text scalars whose line breaks YAML folded (see [`Positions::folds_lines`]).
@@ -65,6 +66,11 @@ impl Positions {
         }
         positions.pending = std::sync::Mutex::new(walker.nodes);
         positions
+    }
+
+    /// Builds the index of nodes by path now, rather than at the first lookup.
+    pub fn index(&self) {
+        self.nodes();
     }
 
     /// The nodes by path, built on first use.
