@@ -140,6 +140,10 @@ struct Seen<'a> {
 struct SeenFace<'a> {
     /// By original glyph id.
     by_gid: Vec<Option<First<'a>>>,
+    /// A bit per glyph id whose entry is settled (drawn plainly already): most
+    /// glyphs of a long document are, and a bit in this small table is all
+    /// that is read for them.
+    settled: Vec<u64>,
     /// Every (glyph, space after it) drawn, unsorted, with repeats.
     widened: Vec<(u16, i16)>,
 }
@@ -187,8 +191,13 @@ impl<'a> Seen<'a> {
                 face.widened.push((g.gid, space));
             }
             let gid = usize::from(g.gid);
+            let (word, bit) = (gid / 64, 1u64 << (gid % 64));
+            if face.settled.get(word).is_some_and(|w| w & bit != 0) {
+                continue;
+            }
             if gid >= face.by_gid.len() {
                 face.by_gid.resize_with(gid + 1, || None);
+                face.settled.resize(gid / 64 + 1, 0);
             }
             let plain = !run.trailing.iter().any(|t| t.0 as usize == k);
             match &mut face.by_gid[gid] {
@@ -205,6 +214,9 @@ impl<'a> Seen<'a> {
                         plain: plain.then_some(g.ch),
                     })
                 }
+            }
+            if plain {
+                face.settled[word] |= bit;
             }
         }
     }
