@@ -184,6 +184,9 @@ impl<'a> Seen<'a> {
 
     /// Takes in the glyphs of `run`, drawn after everything seen so far.
     fn add(&mut self, run: &'a crate::layout::TextRun) {
+        // "Plain" below means "no trailing text", which is the old test (the
+        // text is its one character) only while trailing text is never empty.
+        debug_assert!(run.trailing.iter().all(|(_, t)| !t.is_empty()));
         let face = self.face(run.style);
         for (k, g) in run.glyphs.iter().enumerate() {
             let space = space_after(run, k);
