@@ -58,8 +58,10 @@ impl GlyphUse {
     /// cores (at 3,800 items this pass took 6 ms on one); what each part saw is
     /// merged in page order, so the result is the one a single pass gives.
     pub fn collect(pages: &[Page], fonts: &FontSet) -> Vec<GlyphUse> {
-        // One part per core: each part keeps a table by glyph id.
-        let part = pages.len().div_ceil(rayon::current_num_threads()).max(1);
+        // One part per core, but at least 16 pages a part: each part keeps a
+        // table by glyph id (some hundred KB to zero), which a short document's
+        // few pages do not repay.
+        let part = pages.len().div_ceil(rayon::current_num_threads()).max(16);
         let parts: Vec<Seen<'_>> = pages
             .par_chunks(part)
             .map(|pages| {
@@ -96,8 +98,9 @@ impl GlyphUse {
             // Copies go after the subset's glyphs, whose number must be known
             // now (the pages are written while the fonts are subset): TrueType
             // without composites, whose components the subset would add.
+            let face = fonts.face(u.style);
             if !u.widened.is_empty()
-                && super::sfnt::all_simple(fonts.face(u.style).data(), &u.gids())
+                && (face.composite_free() || super::sfnt::all_simple(face.data(), &u.gids()))
             {
                 u.widened.par_sort_unstable();
                 u.widened.dedup();
@@ -559,6 +562,22 @@ mod tests {
             texts,
             vec![(7, '葛', "葛"), (8, '飾', "飾"), (9, '区', "区\u{FE00}")]
         );
+    }
+
+    #[test]
+    fn the_bundled_faces_are_composite_free_as_they_say() {
+        for style in [FontStyle::Regular, FontStyle::Bold] {
+            let face = FontFace::bundled(style);
+            let glyphs = ttf_parser::Face::parse(face.data(), 0)
+                .unwrap()
+                .number_of_glyphs();
+            let all: Vec<u16> = (1..glyphs).collect();
+            assert!(face.composite_free());
+            assert!(
+                super::super::sfnt::all_simple(face.data(), &all),
+                "{style:?}"
+            );
+        }
     }
 
     #[test]

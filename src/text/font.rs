@@ -68,6 +68,9 @@ pub struct FontFace {
     ascender: i16,
     descender: i16,
     cache: GlyphCache,
+    /// The face is known to have no composite glyphs (the bundled faces, checked
+    /// by a test), so no document's glyphs need checking for them.
+    composite_free: bool,
     /// Side bearings of the characters asked for by [`FontFace::side_bearings`].
     bearings: OnceLock<Vec<(char, MilliEm, MilliEm)>>,
 }
@@ -200,6 +203,7 @@ impl FontFace {
             descender,
             data,
             cache: Default::default(),
+            composite_free: false,
             bearings: OnceLock::new(),
         })
     }
@@ -233,7 +237,18 @@ impl FontFace {
         };
         // The bundled files are fixed at compile time and covered by tests, so a parse
         // failure here is a broken build, not a user error.
-        FontFace::from_bytes(name, Cow::Borrowed(data)).expect("bundled font parses")
+        let mut face =
+            FontFace::from_bytes(name, Cow::Borrowed(data)).expect("bundled font parses");
+        // All 13,932 glyphs of each are simple (pdf::fonts tests it).
+        face.composite_free = true;
+        face
+    }
+
+    /// Whether the face is known to have no composite glyphs (glyphs made of
+    /// others): true for the bundled faces; a face from a file is not looked
+    /// through as a whole, so `false`.
+    pub fn composite_free(&self) -> bool {
+        self.composite_free
     }
 
     pub fn name(&self) -> &str {
