@@ -233,6 +233,10 @@ impl<'a> Seen<'a> {
             let face = self.face(style);
             if after.by_gid.len() > face.by_gid.len() {
                 face.by_gid.resize_with(after.by_gid.len(), || None);
+                face.settled.resize(after.settled.len(), 0);
+            }
+            for (mine, theirs) in face.settled.iter_mut().zip(&after.settled) {
+                *mine |= theirs;
             }
             for (mine, theirs) in face.by_gid.iter_mut().zip(after.by_gid) {
                 match (mine, theirs) {
@@ -312,6 +316,7 @@ pub fn subset_all(uses: &[GlyphUse], fonts: &FontSet) -> Result<Vec<Embeddable>,
 /// and their new ids, not on the subset's bytes, so they are made while the
 /// face is being subset.
 pub struct FontTables {
+    metrics: Metrics,
     widths: Vec<Object>,
     cmap: Stream,
 }
@@ -337,8 +342,9 @@ impl FontTables {
             }
             to_unicode.push((new, text.to_string()));
         }
-        // New ids follow the original order, so this is sorted already.
-        to_unicode.sort_unstable_by_key(|(gid, _)| *gid);
+        // New ids follow the original order (`subset::gid_map`), so the glyphs'
+        // own entries are sorted: the copies below find their base by search.
+        debug_assert!(to_unicode.is_sorted_by_key(|(gid, _)| *gid));
         let plain = to_unicode.len();
         // The widened copies: the advance with the space after, the same text.
         for &(old, space) in &used.widened {
@@ -361,6 +367,7 @@ impl FontTables {
         }
         to_unicode.sort_unstable_by_key(|(gid, _)| *gid);
         FontTables {
+            metrics,
             widths,
             cmap: deflate::stream(Dictionary::new(), to_unicode_cmap(&to_unicode)),
         }
@@ -376,9 +383,12 @@ pub fn add_font(
     tables: FontTables,
 ) -> ObjectId {
     let Embeddable { subset: sub, file } = font;
-    let FontTables { widths, cmap } = tables;
+    let FontTables {
+        metrics,
+        widths,
+        cmap,
+    } = tables;
     debug_assert_eq!(widths.len(), usize::from(sub.count));
-    let metrics = Metrics::of(face);
     let base_font = format!("{}+{}", sub.tag, postscript_name(face));
 
     let file_key = if sub.cff { "FontFile3" } else { "FontFile2" };

@@ -347,7 +347,7 @@ impl FontFace {
 
     /// Whether the face can draw `c` (ignorable format characters need no glyph).
     pub fn covers(&self, c: char) -> bool {
-        is_ignorable(c) || self.lookup(c).is_some()
+        self.covers_each(&[c])[0]
     }
 
     /// [`covers`](Self::covers) for each of `chars`, with the face parsed at most
