@@ -1,19 +1,30 @@
-//! Stream compression: zlib at level 2 for the bulk of a file (page content,
-//! object streams, font programs) and 6 for the rest, with large streams
-//! deflated in pieces on all cores.
+//! Stream compression: libdeflate for whole streams, and zlib (zlib-rs) for the
+//! few streams large enough to be deflated in pieces on all cores.
 //!
-//! lopdf's own `compress` uses level 9, which took twice as long for 0.5% smaller
-//! output. The regular font program (about 100 KB of nearly incompressible glyph
-//! outlines) is the longest single job of a small build, so it is deflated at the
-//! fast level and split the way pigz splits files: each piece is a raw deflate
-//! stream primed with the 32 KB before it and ended on a byte boundary (a sync
-//! flush), the pieces are joined, and one zlib header and Adler-32 checksum go
-//! around them. Any inflater reads the result as one stream.
+//! Two levels: fast for the bulk of a file (page content, object streams, font
+//! programs, the cross-reference stream) and normal for the rest. lopdf's own
+//! `compress` uses level 9, which took twice as long for 0.5% smaller output.
+//!
+//! libdeflate compresses a buffer it sees whole, which is every stream we write:
+//! on the streams of the peer benchmark's 3,800 items (7.9 MB in 737 streams) its
+//! level 1 took 22 ms on one core for 2,080 KB, where zlib-rs took 40 ms at level 2
+//! for 2,132 KB (and 18 ms at level 1 for 2,708 KB, a fifth larger).
+//!
+//! It cannot prime a compression with earlier data, though, which splitting a
+//! stream needs: a stream above [`WHOLE`] (the object streams and cross-reference
+//! stream of long documents) is split the way pigz splits files: each piece is a
+//! raw zlib-rs deflate stream primed with the 32 KB before it and ended on a byte
+//! boundary (a sync flush), the pieces are joined, and one zlib header and Adler-32
+//! checksum go around them. Any inflater reads the result as one stream.
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 use rayon::prelude::*;
 
-/// Pieces of this size are deflated in parallel; smaller streams go in one piece.
+/// Streams up to this size are deflated whole by libdeflate (the regular font
+/// program, about 110 KB, among them: 0.7 ms, no slower than in pieces on two
+/// cores, and the other core stays free for the pages).
+const WHOLE: usize = 128 * 1024;
+/// Larger streams are deflated in pieces of this size in parallel.
 const PIECE: usize = 32 * 1024;
 /// The deflate window: how much of the preceding data primes each piece.
 const WINDOW: usize = 32 * 1024;
@@ -28,27 +39,36 @@ pub fn stream(dict: lopdf::Dictionary, content: Vec<u8>) -> lopdf::Stream {
 /// How hard to compress.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Level {
-    /// zlib level 6: ToUnicode maps, pictures.
+    /// Level 6: ToUnicode maps, pictures.
     Normal,
-    /// zlib level 2: what grows with the document.
+    /// libdeflate level 1 (zlib level 2 in pieces): what grows with the document.
     /// - Object streams, tens of thousands of small, repetitive dictionaries
-    ///   (structure elements above all): at 4,000 items 4% larger than level 6
-    ///   in a third less time (level 1: 15% larger).
-    /// - Page content: at 3,800 items 3.4% larger (2,131 KB against 2,060 KB),
-    ///   a quarter less time writing the pages.
-    /// - Font programs: glyph outlines barely compress (113 KB to 80.7 KB at
-    ///   level 6, 83.1 KB at 2), and the regular face's is on the critical path
+    ///   (structure elements above all), and page content: at 3,800 items all
+    ///   streams together 10% larger than at level 6 in 40% of the time.
+    /// - Font programs: glyph outlines barely compress (113 KB to 80.6 KB at
+    ///   level 6, 83.6 KB at 1), and the regular face's is on the critical path
     ///   of a short document.
     /// - The cross-reference stream, seven bytes per object.
     Fast,
 }
 
 impl Level {
+    /// zlib-rs's level, for streams deflated in pieces.
     fn zlib(self) -> Compression {
         match self {
             Level::Normal => Compression::new(6),
             Level::Fast => Compression::new(2),
         }
+    }
+
+    /// libdeflate's level, for whole streams.
+    fn libdeflate(self) -> libdeflater::CompressionLvl {
+        // Both levels are in libdeflate's range (0..=12), so `new` cannot fail.
+        let level = match self {
+            Level::Normal => libdeflater::CompressionLvl::new(6),
+            Level::Fast => libdeflater::CompressionLvl::new(1),
+        };
+        level.unwrap_or_default()
     }
 }
 
@@ -67,6 +87,37 @@ pub fn stream_at(mut dict: lopdf::Dictionary, content: Vec<u8>, level: Level) ->
 
 /// `content` as a zlib stream at `level`, or `None` if that would not be smaller.
 fn deflate_at(content: &[u8], level: Level) -> Option<Vec<u8>> {
+    if content.len() <= WHOLE {
+        whole(content, level)
+    } else {
+        in_pieces(content, level)
+    }
+}
+
+/// [`deflate_at`] by libdeflate, in one go.
+fn whole(content: &[u8], level: Level) -> Option<Vec<u8>> {
+    thread_local! {
+        /// One compressor per thread and level, made on first use: a new one
+        /// allocates its hash tables (some 100 KB at level 1), which for the
+        /// hundreds of page streams of a long document would cost more than
+        /// compressing them.
+        static COMPRESSORS: std::cell::RefCell<[Option<libdeflater::Compressor>; 2]> =
+            const { std::cell::RefCell::new([None, None]) };
+    }
+    COMPRESSORS.with(|cell| {
+        let slot = &mut cell.borrow_mut()[level as usize];
+        let c = slot.get_or_insert_with(|| libdeflater::Compressor::new(level.libdeflate()));
+        // Room for one byte less than the content: when the stream would not be
+        // smaller, libdeflate says there is not enough space.
+        let mut out = vec![0; content.len().saturating_sub(1)];
+        let len = c.zlib_compress(content, &mut out).ok()?;
+        out.truncate(len);
+        Some(out)
+    })
+}
+
+/// [`deflate_at`] in pieces of [`PIECE`] on all cores, by zlib-rs.
+fn in_pieces(content: &[u8], level: Level) -> Option<Vec<u8>> {
     let pieces: Vec<(usize, &[u8])> = content
         .chunks(PIECE)
         .scan(0, |at, piece| {
@@ -192,7 +243,7 @@ mod tests {
             200_000,
         ] {
             let data = sample(len);
-            match deflate_at(&data, Level::Normal) {
+            match in_pieces(&data, Level::Normal) {
                 Some(z) => {
                     assert_eq!(inflate(&z), data, "length {len}");
                     assert!(z.len() < data.len());
@@ -209,7 +260,7 @@ mod tests {
     #[test]
     fn splitting_costs_almost_nothing_in_size() {
         let data = sample(200_000);
-        let split = deflate_at(&data, Level::Normal).unwrap();
+        let split = in_pieces(&data, Level::Normal).unwrap();
         let whole = raw_deflate(&[], &data, true, Level::Normal).unwrap();
         assert!(
             split.len() <= whole.len() + whole.len() / 100 + 6,
@@ -233,13 +284,62 @@ mod tests {
             zlib.extend_from_slice(&adler2::adler32_slice(text.as_bytes()).to_be_bytes());
             assert_eq!(inflate(&zlib), text.as_bytes());
             sizes.push(z.len());
-            assert_eq!(inflate(&deflate_at(&data, level).unwrap()), data);
+            assert_eq!(inflate(&in_pieces(&data, level).unwrap()), data);
         }
         assert_eq!(
             sizes[0], sizes[2],
             "the fast level gives the same bytes each time"
         );
         assert_eq!(sizes[1], sizes[3]);
+    }
+
+    #[test]
+    fn whole_streams_inflate_and_are_never_larger() {
+        for len in [1, 2, 100, 5000, WHOLE] {
+            let data = sample(len);
+            for level in [Level::Fast, Level::Normal] {
+                match whole(&data, level) {
+                    Some(z) => {
+                        assert_eq!(inflate(&z), data, "length {len}");
+                        assert!(z.len() < data.len());
+                    }
+                    // Left as it is only when it would not be smaller by more
+                    // than the few bytes of slack libdeflate's writer needs.
+                    None => {
+                        let mut c = libdeflater::Compressor::new(level.libdeflate());
+                        let mut out = vec![0; c.zlib_compress_bound(len)];
+                        let packed = c.zlib_compress(&data, &mut out).unwrap();
+                        assert!(packed + 16 >= len, "length {len}: {packed}");
+                    }
+                }
+            }
+        }
+        // Bytes that do not compress are left as they are.
+        let mut x: u64 = 7;
+        let noise: Vec<u8> = (0..4000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        assert_eq!(whole(&noise, Level::Fast), None);
+        assert!(deflate_at(&noise, Level::Normal).is_none());
+    }
+
+    #[test]
+    fn large_streams_go_in_pieces_small_ones_whole() {
+        let data = sample(WHOLE + 1);
+        assert_eq!(
+            deflate_at(&data, Level::Fast),
+            in_pieces(&data, Level::Fast)
+        );
+        let data = sample(WHOLE);
+        assert_eq!(deflate_at(&data, Level::Fast), whole(&data, Level::Fast));
+        // The same bytes each time: thread-local compressors keep no state
+        // between streams.
+        assert_eq!(whole(&data, Level::Fast), whole(&data, Level::Fast));
     }
 
     #[test]
