@@ -8,13 +8,14 @@
 //!   which strips the TrueType instructions from them;
 //! - `content`: page content streams, written directly as operators;
 //! - `coords`: the y-axis flip from layout (y down from the top) to PDF (y up);
-//! - `shell`: the document shell around our pages (catalogue, page tree, link
-//!   annotations, Info) from the one dependency that builds it, with every patch
-//!   of its output; the only file that uses that dependency;
+//! - `shell`: the document shell around our pages (catalogue, page tree, Info)
+//!   from the one dependency that builds it, with every patch of its output; the
+//!   only file that uses that dependency;
 //! - `sfnt`: the TrueType container both of them rewrite (`widen` adds widened
 //!   glyph copies);
 //! - `fonts`: the font objects, with widths and a ToUnicode map from the source text;
-//! - `tags`: the structure tree of the tagged PDF over the pages' marked content;
+//! - `tags`: the structure tree of the tagged PDF over the pages' marked content,
+//!   and the link annotations its Link elements point to;
 //! - `catalog`: what the catalogue gets from us: outline, XMP, PDF/A output intent
 //!   (`icc`: its sRGB profile), `/Lang` and viewer preferences;
 //! - `deflate`: the one builder of compressed streams;
@@ -118,7 +119,7 @@ pub type Lap<'a> = &'a (dyn Fn(&'static str) + Sync);
 /// The work is split between us and the `shell` dependency by cost: we subset the
 /// fonts, write the page content streams and the font objects (the parts that grow
 /// with the text); `shell` builds the document around them (catalogue, page tree,
-/// link annotations, Info), and `file` writes it out. The fonts are subset and
+/// Info), `tags` the structure tree and link annotations, and `file` writes it out. The fonts are subset and
 /// deflated (a few milliseconds for the regular face) while the pages are written
 /// and the document is built: the new glyph ids are known beforehand.
 pub fn write(
@@ -168,8 +169,8 @@ pub fn write(
 }
 
 /// Everything of the document but the fonts: the page content streams (written
-/// and deflated on all cores), the `shell` (page tree, annotations and Info), and
-/// the catalogue entries of `catalog`.
+/// and deflated on all cores), the `shell` (page tree and Info), the structure tree
+/// and link annotations of `tags`, and the catalogue entries of `catalog`.
 fn document(
     mut layout: Layout,
     faces: &FontSet,

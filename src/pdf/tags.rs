@@ -13,17 +13,19 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use rayon::prelude::*;
 
 use super::content::{Marked, Owner};
-use super::syntax::text_string;
+use super::syntax::{Serialised, text_string};
 use super::{coords, syntax};
 use crate::layout::{Element, Page, Role, Scope, Structure, Tag};
 
 /// A kid of a structure element, with where it is for ordering.
+#[derive(Clone, Copy)]
 struct Kid {
     page: usize,
     element: usize,
     kind: KidKind,
 }
 
+#[derive(Clone, Copy)]
 enum KidKind {
     /// Marked content `mcid` of `page`.
     Mcid(u32),
@@ -46,8 +48,10 @@ struct Made {
 /// The tree being built.
 struct Builder<'a> {
     ids: Vec<ObjectId>,
-    /// Each layout node's kids found on the pages.
-    kids: Vec<Vec<Kid>>,
+    /// The kids found on the pages, each with the layout node it belongs to, in
+    /// the order found (one list: a per-node list cost an allocation for each of
+    /// tens of thousands of cells).
+    owned: Vec<(u32, Kid)>,
     made: Vec<Made>,
     pages: &'a [Page],
 }
@@ -56,9 +60,9 @@ impl Builder<'_> {
     /// The element a tag's content goes under: its node's, or the Document
     /// element for a link or picture outside the content (in a repeated header),
     /// so that every annotation has its element.
-    fn parent(&self, tag: Tag) -> (usize, ObjectId) {
+    fn parent(&self, tag: Tag) -> (u32, ObjectId) {
         match tag {
-            Tag::Node(n) => (n.0 as usize, self.ids[n.0 as usize]),
+            Tag::Node(n) => (n.0, self.ids[n.0 as usize]),
             _ => (0, self.ids[0]),
         }
     }
@@ -96,11 +100,14 @@ impl Builder<'_> {
         };
         let id = doc.new_object_id();
         let (n, parent) = self.parent(tag);
-        self.kids[n].push(Kid {
-            page: p,
-            element: at,
-            kind: KidKind::Element(id),
-        });
+        self.owned.push((
+            n,
+            Kid {
+                page: p,
+                element: at,
+                kind: KidKind::Element(id),
+            },
+        ));
         self.made.push(Made {
             id,
             parent,
@@ -116,17 +123,19 @@ impl Builder<'_> {
 
 /// Writes the structure tree into `doc`, whose pages are `pages` (their link and
 /// picture elements kept) with marked content `marked` (by page, by MCID) and
-/// the texts of their link areas `link_texts`.
+/// the texts of their link areas `link_texts`; makes the pages' link annotations.
 ///
-/// Returns the layout's elements as objects already serialised, for
-/// `file::write` to pack beside the document's.
+/// Returns the layout's elements, the link annotations and the parent tree as
+/// objects already serialised, for `file::write` to pack beside the document's:
+/// a long document has tens of thousands of them (as lopdf dictionaries they cost
+/// a third of the build's time at 4,000 items).
 pub fn write(
     doc: &mut Document,
     structure: &Structure,
     pages: &[Page],
     marked: &[Vec<Marked>],
     link_texts: &[Vec<(usize, String)>],
-) -> Vec<(ObjectId, Vec<u8>)> {
+) -> Vec<Serialised> {
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
     let root_id = doc.new_object_id();
     let mut b = Builder {
@@ -135,59 +144,53 @@ pub fn write(
             .iter()
             .map(|_| doc.new_object_id())
             .collect(),
-        kids: structure.nodes.iter().map(|_| Vec::new()).collect(),
+        owned: Vec::with_capacity(marked.iter().map(Vec::len).sum()),
         made: Vec::new(),
         pages,
     };
-    // The parent tree: pages are keys 0..n, annotations n.. (a number tree's
-    // keys go in ascending order).
-    let mut page_nums: Vec<Object> = Vec::with_capacity(pages.len() * 2);
-    let mut annot_nums: Vec<Object> = Vec::new();
+    let mut raw: Vec<Serialised> = Vec::new();
+    // The parent tree (one number tree leaf): pages are keys 0..n, annotations
+    // n.. (a number tree's keys go in ascending order), written as it is found.
+    let mut nums = Vec::with_capacity(b.owned.capacity() * 9 + pages.len() * 8);
+    let mut annot_nums: Vec<(i64, ObjectId)> = Vec::new();
     let mut next_key = pages.len() as i64;
 
     for (p, page) in pages.iter().enumerate() {
         let mut here: Vec<(usize, usize)> = Vec::new();
-        let mut by_mcid = Vec::with_capacity(marked[p].len());
+        if p > 0 {
+            nums.push(b' ');
+        }
+        syntax::uint(&mut nums, p as u64);
+        nums.push(b'[');
         for (mcid, m) in marked[p].iter().enumerate() {
             let kid = Kid {
                 page: p,
                 element: m.element,
                 kind: KidKind::Mcid(mcid as u32),
             };
-            match m.owner {
+            let parent = match m.owner {
                 Owner::Node(n) => {
-                    b.kids[n.0 as usize].push(kid);
-                    by_mcid.push(Object::Reference(b.ids[n.0 as usize]));
+                    b.owned.push((n.0, kid));
+                    b.ids[n.0 as usize]
                 }
                 Owner::Figure(e) | Owner::Link(e) => {
                     let k = b.made_for(doc, &mut here, (p, e, m.element));
                     b.made[k].kids.push(kid);
-                    by_mcid.push(Object::Reference(b.made[k].id));
+                    b.made[k].id
                 }
+            };
+            if mcid > 0 {
+                nums.push(b' ');
             }
+            reference(&mut nums, parent);
         }
-        page_nums.push(Object::Integer(p as i64));
-        page_nums.push(Object::Array(by_mcid));
+        nums.push(b']');
 
-        // Each link annotation, in the page's order (the order the shell wrote
-        // them), becomes an object of its own that its Link element refers to.
-        let link_elements = page
-            .elements
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| matches!(e, Element::Link { .. }))
-            .map(|(i, _)| i);
-        let annots: Vec<Object> = doc
-            .get_object_mut(page_ids[p])
-            .and_then(Object::as_dict_mut)
-            .and_then(|d| d.get_mut(b"Annots"))
-            .and_then(Object::as_array_mut)
-            .map(std::mem::take)
-            .unwrap_or_default();
-        let mut refs = Vec::with_capacity(annots.len());
-        for (annot, element) in annots.into_iter().zip(link_elements) {
-            let Object::Dictionary(mut annot) = annot else {
-                refs.push(annot);
+        // Each link area, in the page's order, gets an annotation of its own
+        // that its Link element refers to (`OBJR`).
+        let mut annots = Vec::new();
+        for (element, e) in page.elements.iter().enumerate() {
+            let Element::Link { rect, uri, .. } = e else {
                 continue;
             };
             // A link whose text was not found (none should be) goes last.
@@ -195,45 +198,49 @@ pub fn write(
             let contents = link_texts[p]
                 .iter()
                 .find(|(e, _)| *e == element)
-                .map(|(_, t)| t.clone())
-                .or_else(|| match &page.elements[element] {
-                    Element::Link { uri, .. } => Some(uri.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default();
-            annot.set("Contents", text_string(&contents));
-            annot.set("StructParent", next_key);
-            let annot_id = doc.add_object(annot);
-            b.made[k].objr = Some((annot_id, page_ids[p]));
-            annot_nums.push(Object::Integer(next_key));
-            annot_nums.push(Object::Reference(b.made[k].id));
+                .map_or(uri.as_str(), |(_, t)| t.as_str());
+            let id = doc.new_object_id();
+            raw.push((
+                id,
+                link_annotation(coords::pdf_rect(page.height, rect), uri, contents, next_key),
+            ));
+            b.made[k].objr = Some((id, page_ids[p]));
+            annot_nums.push((next_key, b.made[k].id));
             next_key += 1;
-            refs.push(Object::Reference(annot_id));
+            annots.push(Object::Reference(id));
         }
         if let Ok(page_dict) = doc
             .get_object_mut(page_ids[p])
             .and_then(Object::as_dict_mut)
         {
-            if !refs.is_empty() {
-                page_dict.set("Annots", Object::Array(refs));
+            if !annots.is_empty() {
+                page_dict.set("Annots", Object::Array(annots));
             }
             page_dict.set("StructParents", p as i64);
             page_dict.set("Tabs", Object::Name(b"S".to_vec()));
         }
     }
 
-    // One element per table cell: tens of thousands in a long document. They
-    // are written straight as bytes, on all cores (as lopdf dictionaries they
-    // cost a third of the build's time at 4,000 items).
-    let children = structure.children();
-    let kids = std::mem::take(&mut b.kids);
+    // Each node's kids in reading order (a stable sort keeps the order found
+    // among kids at one place).
+    let mut owned = std::mem::take(&mut b.owned);
+    owned.par_sort_by_key(|(n, k)| (*n, k.page, k.element));
+    let kids = Groups::of(structure.nodes.len(), owned);
+    let children = Groups::of(
+        structure.nodes.len(),
+        structure
+            .nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| Some((n.parent?.0, i as u32)))
+            .collect(),
+    );
     let ids = &b.ids;
-    let raw: Vec<(ObjectId, Vec<u8>)> = structure
+    let elements: Vec<Serialised> = structure
         .nodes
         .par_iter()
-        .zip(kids)
         .enumerate()
-        .map(|(n, (node, own))| {
+        .map(|(n, node)| {
             let parent = node.parent.map_or(root_id, |p| ids[p.0 as usize]);
             let mut out = Vec::with_capacity(96);
             // `/Type /StructElem` is optional (ISO 32000-1, table 323): left out
@@ -253,24 +260,54 @@ pub fn write(
                 }
                 out.extend_from_slice(b">>");
             }
-            let mut k: Vec<Object> = children[n]
+            let own = kids.get(n);
+            let home = own
                 .iter()
-                .map(|c| Object::Reference(ids[c.0 as usize]))
-                .collect();
-            let mut pg = Dictionary::new();
-            k.extend(kid_objects(&mut pg, own, &page_ids));
-            if let Ok(page) = pg.get(b"Pg").and_then(Object::as_reference) {
+                .find(|k| matches!(k.kind, KidKind::Mcid(_)))
+                .map(|k| k.page);
+            if let Some(home) = home {
                 out.extend_from_slice(b"/Pg ");
-                reference(&mut out, page);
+                reference(&mut out, page_ids[home]);
             }
-            out.extend_from_slice(b"/K");
-            syntax::object(&mut out, &Object::Array(k));
-            out.extend_from_slice(b">>");
+            out.extend_from_slice(b"/K[");
+            let mut first = true;
+            for &c in children.get(n) {
+                if !first {
+                    out.push(b' ');
+                }
+                first = false;
+                reference(&mut out, ids[c as usize]);
+            }
+            for k in own {
+                match k.kind {
+                    KidKind::Element(id) => {
+                        if !first {
+                            out.push(b' ');
+                        }
+                        reference(&mut out, id);
+                    }
+                    KidKind::Mcid(mcid) if Some(k.page) == home => {
+                        if !first {
+                            out.push(b' ');
+                        }
+                        syntax::uint(&mut out, u64::from(mcid));
+                    }
+                    KidKind::Mcid(mcid) => {
+                        out.extend_from_slice(b"<</Type/MCR/Pg ");
+                        reference(&mut out, page_ids[k.page]);
+                        out.extend_from_slice(b"/MCID ");
+                        syntax::uint(&mut out, u64::from(mcid));
+                        out.extend_from_slice(b">>");
+                    }
+                }
+                first = false;
+            }
+            out.extend_from_slice(b"]>>");
             (ids[n], out)
         })
         .collect();
 
-    let made: Vec<(ObjectId, Vec<u8>)> = b
+    let made: Vec<Serialised> = b
         .made
         .into_par_iter()
         .map(|m| {
@@ -292,13 +329,21 @@ pub fn write(
             (m.id, out)
         })
         .collect();
-    let mut raw = raw;
+    raw.extend(elements);
     raw.extend(made);
 
-    page_nums.extend(annot_nums);
-    let mut parent_tree = Dictionary::new();
-    parent_tree.set("Nums", Object::Array(page_nums));
-    let parent_tree = doc.add_object(parent_tree);
+    for (key, element) in annot_nums {
+        nums.push(b' ');
+        syntax::uint(&mut nums, key as u64);
+        nums.push(b' ');
+        reference(&mut nums, element);
+    }
+    let parent_tree = doc.new_object_id();
+    let mut tree = Vec::with_capacity(nums.len() + 10);
+    tree.extend_from_slice(b"<</Nums[");
+    tree.extend_from_slice(&nums);
+    tree.extend_from_slice(b"]>>");
+    raw.push((parent_tree, tree));
     let mut root = Dictionary::new();
     root.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
     root.set("K", Object::Array(vec![Object::Reference(b.ids[0])]));
@@ -312,6 +357,60 @@ pub fn write(
         catalog.set("StructTreeRoot", root_id);
     }
     raw
+}
+
+/// Items grouped by a number (as compressed rows): group `g`'s items are
+/// `items[start[g]..start[g + 1]]`, in the order given.
+struct Groups<T> {
+    start: Vec<usize>,
+    items: Vec<T>,
+}
+
+impl<T> Groups<T> {
+    /// `pairs` (group, item) in `groups` groups, each group's items in the order
+    /// given.
+    fn of(groups: usize, mut pairs: Vec<(u32, T)>) -> Groups<T> {
+        // Stable, and quick on pairs that are sorted already or nearly so.
+        pairs.sort_by_key(|(g, _)| *g);
+        let mut start = vec![0; groups + 1];
+        for (g, _) in &pairs {
+            start[*g as usize + 1] += 1;
+        }
+        for g in 0..groups {
+            start[g + 1] += start[g];
+        }
+        Groups {
+            start,
+            items: pairs.into_iter().map(|(_, item)| item).collect(),
+        }
+    }
+
+    fn get(&self, g: usize) -> &[T] {
+        &self.items[self.start[g]..self.start[g + 1]]
+    }
+}
+
+/// A link annotation (ISO 32000-1 12.5.6.5) over `rect` (`[x, y, width, height]`
+/// in PDF coordinates) to `uri`, with `contents` (the link's text) for assistive
+/// technology, printable (`/F 4`, which PDF/A requires), without a border (the
+/// link text is coloured instead), the `key`th entry of the parent tree.
+fn link_annotation([x, y, w, h]: [f32; 4], uri: &str, contents: &str, key: i64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(160 + uri.len() + 4 * contents.len());
+    out.extend_from_slice(b"<</Type/Annot/Subtype/Link/Rect[");
+    for (i, v) in [x, y, x + w, y + h].into_iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        syntax::real(&mut out, v);
+    }
+    out.extend_from_slice(b"]/A<</S/URI/URI");
+    syntax::literal_string(&mut out, uri.as_bytes());
+    out.extend_from_slice(b">>/Border[0 0 0]/C[]/H/I/F 4/Contents");
+    syntax::object(&mut out, &text_string(contents));
+    out.extend_from_slice(b"/StructParent ");
+    syntax::int(&mut out, key);
+    out.extend_from_slice(b">>");
+    out
 }
 
 /// `N G R`.
@@ -356,4 +455,35 @@ fn kid_objects(dict: &mut Dictionary, mut kids: Vec<Kid>, page_ids: &[ObjectId])
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_annotations_are_printable_borderless_and_keyed() {
+        let annot = link_annotation(
+            [100.0, 536.276, 200.0, 9.0],
+            "https://example.com/a",
+            "例 a",
+            7,
+        );
+        let text = String::from_utf8(annot).unwrap();
+        assert_eq!(
+            text,
+            "<</Type/Annot/Subtype/Link/Rect[100 536.276 300 545.276]\
+             /A<</S/URI/URI(https://example.com/a)>>/Border[0 0 0]/C[]/H/I/F 4\
+             /Contents<FEFF4F8B00200061>/StructParent 7>>"
+        );
+    }
+
+    #[test]
+    fn groups_keep_the_given_order_and_allow_empty_groups() {
+        let g = Groups::of(4, vec![(3, 'd'), (0, 'a'), (2, 'c'), (0, 'b'), (3, 'e')]);
+        assert_eq!(g.get(0), ['a', 'b']);
+        assert!(g.get(1).is_empty());
+        assert_eq!(g.get(2), ['c']);
+        assert_eq!(g.get(3), ['d', 'e']);
+    }
 }
