@@ -1,5 +1,7 @@
 //! The whole document: first-page heading, preface and notes, the table, footers.
 
+use rayon::prelude::*;
+
 use super::align::{align_center, align_right};
 use super::block::{Objects, TextSpec, layout_text};
 use super::flow::Flow;
@@ -258,7 +260,8 @@ fn add_footers(
     )?;
     let y = style.page_height - style.margin_bottom + Pt(8.0);
     let total = pages.len();
-    for (n, page) in pages.iter_mut().enumerate() {
+    // On all cores: hundreds of pages in a long document.
+    pages.par_iter_mut().enumerate().try_for_each(|(n, page)| {
         let mut line_y = y;
         let tag = Tag::Artifact(Artifact::Pagination);
         for line in &left {
@@ -272,6 +275,6 @@ fn add_footers(
         for line in &number {
             line.place(style.margin_x, y, tag, &mut page.elements);
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

@@ -13,8 +13,8 @@
 //! All work is linear in the number of lines: line heights are prefix-summed once
 //! per row, so finding a split point never re-measures text.
 
-use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::{Mutex, MutexGuard};
 
 use rayon::prelude::*;
 
@@ -25,7 +25,7 @@ use super::block::{
 use super::columns::{ColumnPlan, HEADER_MIN_SCALE, label_width, plan_columns};
 use super::flow::Flow;
 use super::style::Style;
-use super::{Anchor, Artifact, LayoutError, Role, Scope, Structure, Tag, grid};
+use super::{Anchor, Artifact, Element, LayoutError, Role, Scope, Structure, Tag, grid};
 use crate::model::{Align, Category, ColumnKey, Document, Item};
 use crate::text::font::FontSet;
 use crate::units::Pt;
@@ -45,9 +45,10 @@ struct Row {
     split_ok: Vec<bool>,
     /// Content lines. Each is drawn exactly once, so drawing moves its runs out
     /// rather than copying them (a document's text is then held once, not twice);
-    /// the cell lets the page being drawn take them while pagination reads the rows.
-    /// Drawing takes only runs and links; the lines' heights and gaps stay.
-    content: RefCell<Vec<BlockLine>>,
+    /// the lock lets the pages, drawn on all cores, each take their lines of a
+    /// row split between them. Drawing takes only runs and links; the lines'
+    /// heights and gaps stay.
+    content: Mutex<Vec<BlockLine>>,
     /// `top[i]`: height of lines `0..i` with their gaps (so line `i`'s own gap is not
     /// in it); `top[n]` is the total height.
     top: Vec<Pt>,
@@ -63,6 +64,23 @@ struct Row {
 }
 
 impl Row {
+    /// The content lines (a lock nobody holds for long: a page takes its lines,
+    /// pagination reads a height).
+    fn lines(&self) -> MutexGuard<'_, Vec<BlockLine>> {
+        // A panic while the lock is held would end the build anyway; the lines
+        // are whole either way, so a poisoned lock is used as it is.
+        self.content
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The content lines, for the one who holds the row.
+    fn lines_mut(&mut self) -> &mut Vec<BlockLine> {
+        self.content
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The lines of fixed column `col` in the first part, or in a continuation
     /// (only the No. and the continued title repeat).
     fn cell_lines<'a>(&'a self, col: usize, key: &ColumnKey, first: bool) -> &'a [BlockLine] {
@@ -80,7 +98,7 @@ impl Row {
         if r.is_empty() {
             return Pt::ZERO;
         }
-        let content = self.content.borrow();
+        let content = self.lines();
         let gap = content[r.start].gap_before;
         self.top[r.end] - self.top[r.start] - gap
             + self.repeated(&content, r).map_or(Pt::ZERO, |h| h.height)
@@ -158,7 +176,11 @@ pub fn layout_table(
 ) -> Result<Vec<Anchor>, LayoutError> {
     let mut table = Table::prepare(doc, fonts, style, &mut flow.structure)?;
     table.tighten_if_sparse(flow);
-    Ok(table.paginate(flow, true).anchors)
+    let anchors = table.paginate(flow, true).anchors;
+    // What is left of a long table's cells (the lines of the repeated cells, the
+    // emptied content lines) is freed off the critical path.
+    crate::background::drop_in_background(table);
+    Ok(anchors)
 }
 
 /// What a pagination gave.
@@ -313,7 +335,7 @@ impl Table {
                     let td = structure.add(tr, Role::TD);
                     row.tags[col] = Tag::Node(td);
                     if col == self.content_col {
-                        let kinds = block::paragraph_kinds(row.content.get_mut());
+                        let kinds = block::paragraph_kinds(row.lines_mut());
                         row.content_tags = structure.paragraphs(td, &kinds, true);
                     }
                     continue;
@@ -363,7 +385,7 @@ impl Table {
     fn scale_gaps(&mut self, scale: f32) {
         let gap = self.style.paragraph_gap * scale;
         for row in &mut self.rows {
-            let content = row.content.get_mut();
+            let content = row.lines_mut();
             for line in content.iter_mut().filter(|l| l.gap_before > Pt::ZERO) {
                 line.gap_before = gap;
             }
@@ -385,6 +407,7 @@ impl Table {
         let s = &self.style;
         let pad2 = s.cell_pad_y * 2.0;
         let first_page = flow.pages.len();
+        let mut drawings = Vec::new();
         let mut page = PageState::start(flow, self, draw);
         for (r, row) in self.rows.iter().enumerate() {
             if let Some(m) = self.first_new_run(r) {
@@ -458,11 +481,18 @@ impl Table {
                     lines = k..lines.end;
                     first = false;
                 }
-                page = page.next(flow, self, r);
+                page = page.next(flow, self, r, &mut drawings);
             }
         }
         let last_fill = (page.y - page.top).0 / (page.bottom - page.top).0.max(1.0);
-        page.finish(flow, self);
+        page.finish(flow, self, &mut drawings);
+        // The pages are drawn on all cores once they are all decided (drawing is
+        // most of pagination's time: every run of the table is placed).
+        let drawn: Vec<Vec<Element>> = drawings.par_iter().map(|d| d.page.draw(self)).collect();
+        for (d, elements) in drawings.iter().zip(drawn).rev() {
+            let out = &mut flow.pages[d.index].elements;
+            out.splice(d.at..d.at, elements);
+        }
         Paginated {
             anchors,
             new_pages: flow.pages.len() - first_page,
@@ -656,7 +686,7 @@ impl Row {
             cells,
             continued_title,
             split_ok,
-            content: RefCell::new(content),
+            content: Mutex::new(content),
             top,
             fixed_first: Pt::ZERO,
             fixed_later: Pt::ZERO,
@@ -878,25 +908,37 @@ impl PageState {
     }
 
     /// Draws this page's table and continues on a new page, row `r` continuing.
-    fn next(mut self, flow: &mut Flow, t: &Table, r: usize) -> PageState {
-        self.finish(flow, t);
+    fn next(self, flow: &mut Flow, t: &Table, r: usize, drawings: &mut Vec<Drawing>) -> PageState {
+        let draw = self.draw;
+        self.finish(flow, t, drawings);
         flow.new_page();
-        let mut next = PageState::start(flow, t, self.draw);
+        let mut next = PageState::start(flow, t, draw);
         next.first_page = false;
         next.open_segments(t, r, 0);
         next
     }
 
-    /// Draws the table of this page into the flow's current page.
-    fn finish(&mut self, flow: &mut Flow, t: &Table) {
+    /// Ends the table on the flow's current page; its drawing is left in
+    /// `drawings` for when all pages are decided.
+    fn finish(mut self, flow: &mut Flow, t: &Table, drawings: &mut Vec<Drawing>) {
         self.close_segments(t, 0);
         flow.y = self.y;
         if self.parts.is_empty() || !self.draw {
             return;
         }
+        drawings.push(Drawing {
+            index: flow.pages.len() - 1,
+            at: flow.elements().len(),
+            page: self,
+        });
+    }
+
+    /// The table of this page, drawn.
+    fn draw(&self, t: &Table) -> Vec<Element> {
         let s = &t.style;
         let e = t.plan.edges();
-        let out = flow.elements();
+        let mut drawn = Vec::new();
+        let out = &mut drawn;
         let (px, py) = (s.cell_pad_x, s.cell_pad_y);
 
         // What a page repeats for the eye is not content: the header row after
@@ -923,7 +965,7 @@ impl PageState {
                 }
                 let tag = row.tags[col];
                 if col == t.content_col {
-                    let mut content = row.content.borrow_mut();
+                    let mut content = row.lines();
                     let mut y = part.y + py;
                     if let Some(header) = row.repeated(&content, &part.lines) {
                         header.place(e[col] + px, y, repeated, out);
@@ -990,7 +1032,17 @@ impl PageState {
             }
         }
         grid::columns_and_frame(out, s, &e, self.top, self.y);
+        drawn
     }
+}
+
+/// A page of the table decided but not drawn yet.
+struct Drawing {
+    /// The page, by index in the flow.
+    index: usize,
+    /// Where on the page its elements go (after what came before the table).
+    at: usize,
+    page: PageState,
 }
 
 #[cfg(test)]
