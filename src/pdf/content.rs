@@ -55,6 +55,9 @@ pub struct PageContent {
     /// The text of each link area (by its place among the page's links and
     /// pictures), for its `/Contents`.
     pub link_texts: Vec<(usize, String)>,
+    /// The page's links and pictures, in page order: all the structure tree
+    /// needs of the page once its content is written.
+    pub objects: Vec<Element>,
 }
 
 /// The content stream of `page`, y flipped (layout grows downwards, PDF upwards).
@@ -246,6 +249,7 @@ pub fn page_content(
         bytes: w.out,
         marked,
         link_texts,
+        objects: objects.iter().map(|&i| page.elements[i].clone()).collect(),
     }
 }
 
