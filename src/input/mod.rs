@@ -99,12 +99,10 @@ pub fn check_text(path: &Path, text: &str, opts: &Options) -> Result<Checked, Er
         invalid(found)
     })?;
     let fonts = fonts_for(&document, path, opts)?;
-    let mut diagnostics = rules::check(&document, &fonts, &positions, opts.draft);
-    let (pictures, unusable) = pictures::load(
-        &document,
-        path.parent().unwrap_or(Path::new(".")),
-        &positions,
-    );
+    let (mut diagnostics, fields) = rules::check(&document, &fonts, &positions, opts.draft);
+    let (pictures, unusable) =
+        pictures::load(&fields, path.parent().unwrap_or(Path::new(".")), &positions);
+    drop(fields);
     diagnostics.extend(unusable);
     // A node map of a long document: freed beside the layout.
     crate::background::drop_in_background(positions);

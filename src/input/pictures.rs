@@ -6,9 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::positions::Positions;
-use super::rules::text_fields;
+use super::rules::Field;
 use crate::error::Diagnostic;
-use crate::model::Document;
 use crate::model::markup;
 use crate::model::picture::{Picture, PictureData, Pictures};
 
@@ -17,12 +16,13 @@ pub const MAX_PICTURE_BYTES: u64 = 20 * 1024 * 1024;
 /// The most pixels a picture may have across or down.
 pub const MAX_PICTURE_PIXELS: u32 = 10_000;
 
-/// Reads every picture `doc` refers to, relative to the folder `base` of its
-/// YAML file. Pictures that cannot be used come back as errors instead.
-pub fn load(doc: &Document, base: &Path, pos: &Positions) -> (Pictures, Vec<Diagnostic>) {
+/// Reads every picture the document's `fields` refer to (see
+/// [`text_fields`](super::rules::text_fields)), relative to the folder `base` of
+/// its YAML file. Pictures that cannot be used come back as errors instead.
+pub fn load(fields: &[Field], base: &Path, pos: &Positions) -> (Pictures, Vec<Diagnostic>) {
     let mut pictures = Pictures::new();
     let mut found = Vec::new();
-    for field in text_fields(doc) {
+    for field in fields {
         for p in markup::pictures(field.text) {
             if pictures.contains_key(p.path) {
                 continue;
