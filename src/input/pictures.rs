@@ -16,9 +16,10 @@ pub const MAX_PICTURE_BYTES: u64 = 20 * 1024 * 1024;
 /// The most pixels a picture may have across or down.
 pub const MAX_PICTURE_PIXELS: u32 = 10_000;
 
-/// Reads every picture the document's `fields` refer to (see
-/// [`text_fields`](super::rules::text_fields)), relative to the folder `base` of
-/// its YAML file. Pictures that cannot be used come back as errors instead.
+/// Reads every picture the document's `fields` refer to (the fields
+/// [`check`](super::rules::check) read: the printed ones, then the tool's own
+/// phrases, which hold none), relative to the folder `base` of its YAML file.
+/// Pictures that cannot be used come back as errors instead.
 pub fn load(fields: &[Field], base: &Path, pos: &Positions) -> (Pictures, Vec<Diagnostic>) {
     let mut pictures = Pictures::new();
     let mut found = Vec::new();

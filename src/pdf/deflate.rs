@@ -100,19 +100,21 @@ fn whole(content: &[u8], level: Level) -> Option<Vec<u8>> {
         /// One compressor per thread and level, made on first use: a new one
         /// allocates its hash tables (some 100 KB at level 1), which for the
         /// hundreds of page streams of a long document would cost more than
-        /// compressing them.
-        static COMPRESSORS: std::cell::RefCell<[Option<libdeflater::Compressor>; 2]> =
-            const { std::cell::RefCell::new([None, None]) };
+        /// compressing them. With it, the thread's scratch output.
+        static COMPRESSORS: std::cell::RefCell<([Option<libdeflater::Compressor>; 2], Vec<u8>)> =
+            const { std::cell::RefCell::new(([None, None], Vec::new())) };
     }
     COMPRESSORS.with(|cell| {
-        let slot = &mut cell.borrow_mut()[level as usize];
+        let (compressors, scratch) = &mut *cell.borrow_mut();
+        let slot = &mut compressors[level as usize];
         let c = slot.get_or_insert_with(|| libdeflater::Compressor::new(level.libdeflate()));
         // Room for one byte less than the content: when the stream would not be
-        // smaller, libdeflate says there is not enough space.
-        let mut out = vec![0; content.len().saturating_sub(1)];
-        let len = c.zlib_compress(content, &mut out).ok()?;
-        out.truncate(len);
-        Some(out)
+        // smaller, libdeflate says there is not enough space. The scratch is
+        // reused, and the stream copied out at its size (a stream kept in a
+        // buffer the size of its content held four times its bytes).
+        scratch.resize(content.len().saturating_sub(1), 0);
+        let len = c.zlib_compress(content, scratch).ok()?;
+        Some(scratch[..len].to_vec())
     })
 }
 

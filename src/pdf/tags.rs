@@ -33,6 +33,11 @@ enum KidKind {
     Element(ObjectId),
 }
 
+/// What one page's marked content gives: the kids of layout nodes (by node),
+/// the kids of made elements (by index into [`Builder::made`]), and the page's
+/// entry of the parent tree, serialised.
+type Walked = (Vec<(u32, Kid)>, Vec<(usize, Kid)>, Vec<u8>);
+
 /// An element made here rather than by layout.
 struct Made {
     id: ObjectId,
@@ -155,36 +160,23 @@ pub fn write(
     let mut annot_nums: Vec<(i64, ObjectId)> = Vec::new();
     let mut next_key = pages.len() as i64;
 
+    // First what this writer makes, page by page (object numbers are handed out
+    // in that order): the Figure and Link elements, few even in a long document,
+    // and the link annotations. `mark_made[p]`: the element made for each of
+    // page `p`'s marked contents that is a picture or in a link, in MCID order.
+    let mut mark_made: Vec<Vec<usize>> = Vec::with_capacity(pages.len());
     for (p, page) in pages.iter().enumerate() {
         let mut here: Vec<(usize, usize)> = Vec::new();
-        if p > 0 {
-            nums.push(b' ');
-        }
-        syntax::uint(&mut nums, p as u64);
-        nums.push(b'[');
-        for (mcid, m) in marked[p].iter().enumerate() {
-            let kid = Kid {
-                page: p,
-                element: m.element,
-                kind: KidKind::Mcid(mcid as u32),
-            };
-            let parent = match m.owner {
-                Owner::Node(n) => {
-                    b.owned.push((n.0, kid));
-                    b.ids[n.0 as usize]
-                }
+        let made: Vec<usize> = marked[p]
+            .iter()
+            .filter_map(|m| match m.owner {
+                Owner::Node(_) => None,
                 Owner::Figure(e) | Owner::Link(e) => {
-                    let k = b.made_for(doc, &mut here, (p, e, m.element));
-                    b.made[k].kids.push(kid);
-                    b.made[k].id
+                    Some(b.made_for(doc, &mut here, (p, e, m.element)))
                 }
-            };
-            if mcid > 0 {
-                nums.push(b' ');
-            }
-            reference(&mut nums, parent);
-        }
-        nums.push(b']');
+            })
+            .collect();
+        mark_made.push(made);
 
         // Each link area, in the page's order, gets an annotation of its own
         // that its Link element refers to (`OBJR`).
@@ -221,6 +213,60 @@ pub fn write(
         }
     }
 
+    // Then every marked content, on all cores (a hundred thousand in a long
+    // document): its element's kid, and its entry in the page's array of the
+    // parent tree.
+    let made_ids: Vec<ObjectId> = b.made.iter().map(|m| m.id).collect();
+    let ids = &b.ids;
+    let walked: Vec<Walked> = marked
+        .par_iter()
+        .zip(&mark_made)
+        .enumerate()
+        .map(|(p, (marks, made))| {
+            let mut owned = Vec::with_capacity(marks.len());
+            let mut made_kids = Vec::with_capacity(made.len());
+            let mut made = made.iter();
+            let mut nums = Vec::with_capacity(marks.len() * 9 + 8);
+            if p > 0 {
+                nums.push(b' ');
+            }
+            syntax::uint(&mut nums, p as u64);
+            nums.push(b'[');
+            for (mcid, m) in marks.iter().enumerate() {
+                let kid = Kid {
+                    page: p,
+                    element: m.element,
+                    kind: KidKind::Mcid(mcid as u32),
+                };
+                let parent = match m.owner {
+                    Owner::Node(n) => {
+                        owned.push((n.0, kid));
+                        ids[n.0 as usize]
+                    }
+                    // `mark_made` has an element for each of these, in order.
+                    Owner::Figure(_) | Owner::Link(_) => {
+                        let Some(&k) = made.next() else { continue };
+                        made_kids.push((k, kid));
+                        made_ids[k]
+                    }
+                };
+                if mcid > 0 {
+                    nums.push(b' ');
+                }
+                reference(&mut nums, parent);
+            }
+            nums.push(b']');
+            (owned, made_kids, nums)
+        })
+        .collect();
+    for (owned, made_kids, page_nums) in walked {
+        b.owned.extend(owned);
+        for (k, kid) in made_kids {
+            b.made[k].kids.push(kid);
+        }
+        nums.extend_from_slice(&page_nums);
+    }
+
     // Each node's kids in reading order (a stable sort keeps the order found
     // among kids at one place).
     let mut owned = std::mem::take(&mut b.owned);
@@ -235,7 +281,6 @@ pub fn write(
             .filter_map(|(i, n)| Some((n.parent?.0, i as u32)))
             .collect(),
     );
-    let ids = &b.ids;
     let elements: Vec<Serialised> = structure
         .nodes
         .par_iter()
