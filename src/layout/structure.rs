@@ -183,22 +183,22 @@ impl Structure {
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.0 as usize]
     }
+}
 
-    /// Each node's children, in order.
-    pub fn children(&self) -> Vec<Vec<NodeId>> {
-        let mut out = vec![Vec::new(); self.nodes.len()];
-        for (i, n) in self.nodes.iter().enumerate() {
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each node's children, in order (the PDF writer groups them itself).
+    fn children(s: &Structure) -> Vec<Vec<NodeId>> {
+        let mut out = vec![Vec::new(); s.nodes.len()];
+        for (i, n) in s.nodes.iter().enumerate() {
             if let Some(p) = n.parent {
                 out[p.0 as usize].push(NodeId(i as u32));
             }
         }
         out
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn children_come_in_the_order_they_were_added() {
@@ -207,7 +207,7 @@ mod tests {
         let h1 = s.add(Structure::ROOT, Role::H1);
         let tr = s.add(table, Role::TR);
         let td = s.leaf(tr, Role::TD);
-        let kids = s.children();
+        let kids = children(&s);
         assert_eq!(kids[0], [table, h1]);
         assert_eq!(kids[table.0 as usize], [tr]);
         assert_eq!(td, Tag::Node(NodeId(4)));
@@ -248,7 +248,7 @@ mod tests {
         assert_eq!(role(&s, tags[0]), Role::P);
         assert_eq!(role(&s, tags[2]), Role::LBody);
         assert_eq!(tags[3], tags[4]);
-        let kids = s.children();
+        let kids = children(&s);
         let td_kids: Vec<Role> = kids[td.0 as usize]
             .iter()
             .map(|&k| s.node(k).role.clone())

@@ -166,6 +166,13 @@ pub fn object(out: &mut Vec<u8>, o: &Object) {
 /// A dictionary.
 pub fn dictionary(out: &mut Vec<u8>, d: &lopdf::Dictionary) {
     out.extend_from_slice(b"<<");
+    entries(out, d);
+    out.extend_from_slice(b">>");
+}
+
+/// The entries of `d` without the `<<` `>>` around them, for a dictionary
+/// written partly by hand.
+pub fn entries(out: &mut Vec<u8>, d: &lopdf::Dictionary) {
     for (key, value) in d {
         name(out, key);
         if starts_regular(value) {
@@ -173,7 +180,6 @@ pub fn dictionary(out: &mut Vec<u8>, d: &lopdf::Dictionary) {
         }
         object(out, value);
     }
-    out.extend_from_slice(b">>");
 }
 
 #[cfg(test)]

@@ -305,49 +305,9 @@ pub fn write(
                 }
                 out.extend_from_slice(b">>");
             }
-            let own = kids.get(n);
-            let home = own
-                .iter()
-                .find(|k| matches!(k.kind, KidKind::Mcid(_)))
-                .map(|k| k.page);
-            if let Some(home) = home {
-                out.extend_from_slice(b"/Pg ");
-                reference(&mut out, page_ids[home]);
-            }
-            out.extend_from_slice(b"/K[");
-            let mut first = true;
-            for &c in children.get(n) {
-                if !first {
-                    out.push(b' ');
-                }
-                first = false;
-                reference(&mut out, ids[c as usize]);
-            }
-            for k in own {
-                match k.kind {
-                    KidKind::Element(id) => {
-                        if !first {
-                            out.push(b' ');
-                        }
-                        reference(&mut out, id);
-                    }
-                    KidKind::Mcid(mcid) if Some(k.page) == home => {
-                        if !first {
-                            out.push(b' ');
-                        }
-                        syntax::uint(&mut out, u64::from(mcid));
-                    }
-                    KidKind::Mcid(mcid) => {
-                        out.extend_from_slice(b"<</Type/MCR/Pg ");
-                        reference(&mut out, page_ids[k.page]);
-                        out.extend_from_slice(b"/MCID ");
-                        syntax::uint(&mut out, u64::from(mcid));
-                        out.extend_from_slice(b">>");
-                    }
-                }
-                first = false;
-            }
-            out.extend_from_slice(b"]>>");
+            let children = children.get(n).iter().map(|&c| ids[c as usize]);
+            pg_and_kids(&mut out, children, kids.get(n), None, &page_ids);
+            out.extend_from_slice(b">>");
             (ids[n], out)
         })
         .collect();
@@ -355,22 +315,16 @@ pub fn write(
     let made: Vec<Serialised> = b
         .made
         .into_par_iter()
-        .map(|m| {
-            let mut dict = element(m.role, m.parent);
-            for (key, value) in m.extra {
-                dict.set(key, value);
-            }
-            let mut k = kid_objects(&mut dict, m.kids, &page_ids);
-            if let Some((annot, page)) = m.objr {
-                let mut objr = Dictionary::new();
-                objr.set("Type", Object::Name(b"OBJR".to_vec()));
-                objr.set("Obj", annot);
-                objr.set("Pg", page);
-                k.push(Object::Dictionary(objr));
-            }
-            dict.set("K", Object::Array(k));
+        .map(|mut m| {
             let mut out = Vec::with_capacity(128);
-            syntax::dictionary(&mut out, &dict);
+            out.extend_from_slice(b"<</Type/StructElem/S/");
+            out.extend_from_slice(m.role.as_bytes());
+            out.extend_from_slice(b"/P ");
+            reference(&mut out, m.parent);
+            syntax::entries(&mut out, &m.extra);
+            m.kids.sort_by_key(|k| (k.page, k.element));
+            pg_and_kids(&mut out, std::iter::empty(), &m.kids, m.objr, &page_ids);
+            out.extend_from_slice(b">>");
             (m.id, out)
         })
         .collect();
@@ -466,40 +420,64 @@ fn reference(out: &mut Vec<u8>, id: ObjectId) {
     out.extend_from_slice(b" R");
 }
 
-/// A structure element's dictionary without its kids.
-fn element(role: &str, parent: ObjectId) -> Dictionary {
-    let mut dict = Dictionary::new();
-    dict.set("Type", Object::Name(b"StructElem".to_vec()));
-    dict.set("S", Object::Name(role.as_bytes().to_vec()));
-    dict.set("P", parent);
-    dict
-}
-
-/// `kids` in reading order as `/K` entries: an MCID on the element's page
-/// (`/Pg`, set here to its first kid's page) as a number, on another page as a
-/// marked-content reference.
-fn kid_objects(dict: &mut Dictionary, mut kids: Vec<Kid>, page_ids: &[ObjectId]) -> Vec<Object> {
-    kids.sort_by_key(|k| (k.page, k.element));
+/// A structure element's `/Pg` and `/K`: its `children` (elements), then its
+/// `kids` in reading order (sorted by page and place) and the annotation of a
+/// Link (`objr`: the annotation and its page). `/Pg` is the page of the first
+/// marked-content kid; an MCID there is a number, on another page a
+/// marked-content reference (ISO 32000-1 14.7.4).
+fn pg_and_kids(
+    out: &mut Vec<u8>,
+    children: impl Iterator<Item = ObjectId>,
+    kids: &[Kid],
+    objr: Option<(ObjectId, ObjectId)>,
+    page_ids: &[ObjectId],
+) {
     let home = kids
         .iter()
         .find(|k| matches!(k.kind, KidKind::Mcid(_)))
         .map(|k| k.page);
     if let Some(home) = home {
-        dict.set("Pg", page_ids[home]);
+        out.extend_from_slice(b"/Pg ");
+        reference(out, page_ids[home]);
     }
-    kids.into_iter()
-        .map(|k| match k.kind {
-            KidKind::Element(id) => Object::Reference(id),
-            KidKind::Mcid(mcid) if Some(k.page) == home => Object::Integer(i64::from(mcid)),
-            KidKind::Mcid(mcid) => {
-                let mut mcr = Dictionary::new();
-                mcr.set("Type", Object::Name(b"MCR".to_vec()));
-                mcr.set("Pg", page_ids[k.page]);
-                mcr.set("MCID", i64::from(mcid));
-                Object::Dictionary(mcr)
+    out.extend_from_slice(b"/K[");
+    // A number or reference after another item needs a space; `<<` does not.
+    let regular = |out: &mut Vec<u8>| {
+        if out.last() != Some(&b'[') {
+            out.push(b' ');
+        }
+    };
+    for child in children {
+        regular(out);
+        reference(out, child);
+    }
+    for k in kids {
+        match k.kind {
+            KidKind::Element(id) => {
+                regular(out);
+                reference(out, id);
             }
-        })
-        .collect()
+            KidKind::Mcid(mcid) if Some(k.page) == home => {
+                regular(out);
+                syntax::uint(out, u64::from(mcid));
+            }
+            KidKind::Mcid(mcid) => {
+                out.extend_from_slice(b"<</Type/MCR/Pg ");
+                reference(out, page_ids[k.page]);
+                out.extend_from_slice(b"/MCID ");
+                syntax::uint(out, u64::from(mcid));
+                out.extend_from_slice(b">>");
+            }
+        }
+    }
+    if let Some((annot, page)) = objr {
+        out.extend_from_slice(b"<</Type/OBJR/Obj ");
+        reference(out, annot);
+        out.extend_from_slice(b"/Pg ");
+        reference(out, page);
+        out.extend_from_slice(b">>");
+    }
+    out.push(b']');
 }
 
 #[cfg(test)]
