@@ -7,6 +7,10 @@
 //! `prep`) and their data (`cvt `) go too, and `loca` uses short offsets when the
 //! glyph data is small enough. Anything unexpected in the font
 //! leaves it as it was rather than risk a broken program.
+//!
+//! The bundled faces are stripped once, at compile time (`build.rs` compiles this
+//! file too), so that a run subsets a face without instructions and skips this
+//! pass ([`has_instructions`]); fonts given by the user are stripped per subset.
 
 use super::sfnt::{be16, glyph_offsets, read_tables, table, write_sfnt};
 
@@ -47,15 +51,22 @@ pub fn strip_instructions(font: &[u8]) -> Option<Vec<u8>> {
     let mut new_head = head.to_vec();
     new_head[50..52].copy_from_slice(&u16::from(!short).to_be_bytes()); // indexToLocFormat
     new_head[8..12].copy_from_slice(&[0; 4]); // checkSumAdjustment, set below
+    let mut new_maxp = table(&tables, b"maxp").unwrap_or_default().to_vec();
+    // maxSizeOfInstructions: no glyph has any now, and `has_instructions` reads
+    // the zero as "nothing to strip".
+    if max_size_of_instructions(&new_maxp).is_some() {
+        new_maxp[MAX_SIZE_OF_INSTRUCTIONS].copy_from_slice(&[0; 2]);
+    }
     let mut out_tables: Vec<([u8; 4], Vec<u8>)> = tables
         .iter()
         // The font-wide hinting programs and their data go with the glyphs' own.
         .filter(|(tag, _)| !matches!(tag, b"cvt " | b"fpgm" | b"prep"))
         .map(|(tag, data)| {
             let data = match tag {
-                b"head" => new_head.clone(),
-                b"loca" => new_loca.clone(),
-                b"glyf" => new_glyf.clone(),
+                b"head" => std::mem::take(&mut new_head),
+                b"loca" => std::mem::take(&mut new_loca),
+                b"glyf" => std::mem::take(&mut new_glyf),
+                b"maxp" => std::mem::take(&mut new_maxp),
                 _ => data.to_vec(),
             };
             (*tag, data)
@@ -63,6 +74,36 @@ pub fn strip_instructions(font: &[u8]) -> Option<Vec<u8>> {
         .collect();
     out_tables.sort_by_key(|t| t.0);
     Some(write_sfnt(&out_tables))
+}
+
+/// Whether `font` may hold TrueType instructions: it has a font-wide hinting
+/// table (`cvt `, `fpgm`, `prep`) or its `maxp` allows glyph instructions
+/// (maxSizeOfInstructions above zero). A font that is not plain `glyf`
+/// TrueType has none to strip.
+pub fn has_instructions(font: &[u8]) -> bool {
+    let Some(tables) = read_tables(font) else {
+        return false;
+    };
+    let hinting_table = tables
+        .iter()
+        .any(|(tag, _)| matches!(tag, b"cvt " | b"fpgm" | b"prep"));
+    // Without a readable field the glyphs may have instructions.
+    let glyph_instructions = table(&tables, b"maxp")
+        .and_then(max_size_of_instructions)
+        .is_none_or(|size| size > 0);
+    hinting_table || glyph_instructions
+}
+
+/// Where maxSizeOfInstructions sits in a version 1.0 `maxp` table.
+const MAX_SIZE_OF_INSTRUCTIONS: std::ops::Range<usize> = 26..28;
+
+/// The maxSizeOfInstructions of a `maxp` table, if it is version 1.0 (the
+/// TrueType one) and long enough to hold it.
+fn max_size_of_instructions(maxp: &[u8]) -> Option<u16> {
+    if be16(maxp, 0)? != 1 {
+        return None;
+    }
+    be16(maxp, MAX_SIZE_OF_INSTRUCTIONS.start)
 }
 
 /// Copies one glyph with its instructions removed.
@@ -106,13 +147,17 @@ fn strip_glyph(g: &[u8], out: &mut Vec<u8>) -> Option<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::font::DEFAULT_REGULAR;
+    use crate::text::font::{DEFAULT_BOLD, DEFAULT_REGULAR};
+
+    /// The bundled faces as distributed, with their hinting.
+    const HINTED_REGULAR: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Regular.ttf");
+    const HINTED_BOLD: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Bold.ttf");
 
     #[test]
     fn outlines_and_metrics_survive_and_the_font_shrinks() {
-        let stripped = strip_instructions(DEFAULT_REGULAR).unwrap();
-        assert!(stripped.len() < DEFAULT_REGULAR.len());
-        let a = ttf_parser::Face::parse(DEFAULT_REGULAR, 0).unwrap();
+        let stripped = strip_instructions(HINTED_REGULAR).unwrap();
+        assert!(stripped.len() < HINTED_REGULAR.len());
+        let a = ttf_parser::Face::parse(HINTED_REGULAR, 0).unwrap();
         let b = ttf_parser::Face::parse(&stripped, 0).unwrap();
         assert_eq!(a.number_of_glyphs(), b.number_of_glyphs());
         for c in "用長あAg、●ｱ".chars() {
@@ -125,6 +170,57 @@ mod tests {
             b.outline_glyph(gb, &mut pb);
             assert_eq!(pa.0, pb.0, "{c}");
         }
+    }
+
+    #[test]
+    fn the_bundled_faces_are_stripped_at_compile_time() {
+        for (hinted, bundled) in [
+            (HINTED_REGULAR, DEFAULT_REGULAR),
+            (HINTED_BOLD, DEFAULT_BOLD),
+        ] {
+            assert!(has_instructions(hinted));
+            // Exactly what a run would make of the file: build.rs runs this code.
+            let stripped = strip_instructions(hinted).unwrap();
+            assert!(
+                stripped == bundled,
+                "the embedded face is the stripped file"
+            );
+            assert!(!has_instructions(bundled));
+            // No glyph instructions left for a second pass to find.
+            let again = strip_instructions(bundled).unwrap();
+            assert_eq!(again.len(), bundled.len());
+        }
+    }
+
+    #[test]
+    fn instructions_are_found_by_table_or_by_maxp() {
+        let tables = read_tables(HINTED_REGULAR).unwrap();
+        let without = |drop: &[&[u8; 4]], maxp_size: Option<u16>| {
+            let kept: Vec<([u8; 4], Vec<u8>)> = tables
+                .iter()
+                .filter(|(tag, _)| !drop.contains(&tag))
+                .map(|(tag, data)| {
+                    let mut data = data.to_vec();
+                    if let (b"maxp", Some(size)) = (tag, maxp_size) {
+                        data[MAX_SIZE_OF_INSTRUCTIONS].copy_from_slice(&size.to_be_bytes());
+                    }
+                    (*tag, data)
+                })
+                .collect();
+            write_sfnt(&kept)
+        };
+        let programs: &[&[u8; 4]] = &[b"cvt ", b"fpgm", b"prep"];
+        assert!(has_instructions(&without(&[], Some(0))), "hinting tables");
+        assert!(
+            has_instructions(&without(programs, Some(40))),
+            "maxp allows some"
+        );
+        assert!(!has_instructions(&without(programs, Some(0))));
+        assert!(has_instructions(&without(
+            &[programs, &[b"maxp"]].concat(),
+            None
+        )));
+        assert!(!has_instructions(b"OTTO...."));
     }
 
     #[test]

@@ -86,7 +86,14 @@ pub fn write_sfnt(tables: &[([u8; 4], Vec<u8>)]) -> Vec<u8> {
     let n = tables.len() as u16;
     let entry_selector = 15 - n.max(1).leading_zeros() as u16;
     let search_range = (1u16 << entry_selector) * 16;
-    let mut out = Vec::new();
+    let size = 12
+        + 16 * tables.len()
+        + tables
+            .iter()
+            .map(|t| t.1.len().div_ceil(4) * 4)
+            .sum::<usize>();
+    // Allocated once at its size: a font grown by doubling was copied a few times.
+    let mut out = Vec::with_capacity(size);
     out.extend_from_slice(&0x0001_0000u32.to_be_bytes());
     for v in [n, search_range, entry_selector, n * 16 - search_range] {
         out.extend_from_slice(&v.to_be_bytes());

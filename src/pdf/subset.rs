@@ -6,7 +6,8 @@
 //! maps codes to glyphs through the PDF's own encoding) and rewrites CFF fonts as
 //! CID-keyed. Hinting tables (`cvt `, `fpgm`, `prep`) and the glyphs' own
 //! instructions are then removed (see `hinting`): PDF viewers do not run TrueType
-//! bytecode, and it is a large part of a small subset.
+//! bytecode, and it is a large part of a small subset. The bundled faces come
+//! without them (removed at compile time), so their subsets skip that pass.
 
 use sha2::{Digest, Sha256};
 
@@ -63,7 +64,12 @@ pub fn subset_font(font: &[u8], used: &[u16]) -> Result<Subset, SubsetError> {
         remapper.remap(g);
     }
     let bytes = subsetter::subset(font, 0, &remapper).map_err(SubsetError::Subsetter)?;
-    let bytes = super::hinting::strip_instructions(&bytes).unwrap_or(bytes);
+    // The bundled faces have none left (stripped at compile time).
+    let bytes = if super::hinting::has_instructions(&bytes) {
+        super::hinting::strip_instructions(&bytes).unwrap_or(bytes)
+    } else {
+        bytes
+    };
     let cff = ttf_parser::RawFace::parse(&bytes, 0)
         .map_err(SubsetError::Parse)?
         .table(ttf_parser::Tag::from_bytes(b"glyf"))

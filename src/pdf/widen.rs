@@ -45,7 +45,14 @@ pub fn widen(font: &[u8], widened: &[(u16, u16)], count: u16) -> Option<Vec<u8>>
         return None;
     }
     // glyf: the old glyphs as they are, then each copy, 4-byte aligned.
-    let mut new_glyf = glyf.to_vec();
+    let copied: usize = widened
+        .iter()
+        .filter_map(|&(g, _)| {
+            Some(offsets.get(usize::from(g) + 1)? - offsets.get(usize::from(g))? + 3)
+        })
+        .sum();
+    let mut new_glyf = Vec::with_capacity(glyf.len() + copied);
+    new_glyf.extend_from_slice(glyf);
     let mut new_offsets = offsets.clone();
     let mut new_metrics = metrics.clone();
     for &(gid, advance) in widened {
@@ -93,12 +100,13 @@ pub fn widen(font: &[u8], widened: &[(u16, u16)], count: u16) -> Option<Vec<u8>>
     let mut out_tables: Vec<([u8; 4], Vec<u8>)> = Vec::with_capacity(tables.len());
     for &(tag, data) in &tables {
         let data = match &tag {
-            b"head" => new_head.clone(),
-            b"maxp" => new_maxp.clone(),
-            b"hhea" => new_hhea.clone(),
-            b"hmtx" => new_hmtx.clone(),
-            b"loca" => new_loca.clone(),
-            b"glyf" => new_glyf.clone(),
+            // Each table once in a font: taken, not copied.
+            b"head" => std::mem::take(&mut new_head),
+            b"maxp" => std::mem::take(&mut new_maxp),
+            b"hhea" => std::mem::take(&mut new_hhea),
+            b"hmtx" => std::mem::take(&mut new_hmtx),
+            b"loca" => std::mem::take(&mut new_loca),
+            b"glyf" => std::mem::take(&mut new_glyf),
             // Indexed by glyph and optional: gone rather than wrong.
             b"hdmx" | b"LTSH" | b"VDMX" | b"vhea" | b"vmtx" => continue,
             // Glyph names (format 2) are indexed by glyph: keep the header only,

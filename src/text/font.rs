@@ -13,10 +13,15 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::units::{MilliEm, Pt};
 
-/// Regular face of the bundled default font (BIZ UDPGothic, SIL OFL 1.1, see `fonts/OFL.txt`).
-pub static DEFAULT_REGULAR: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Regular.ttf");
-/// Bold face of the bundled default font.
-pub static DEFAULT_BOLD: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Bold.ttf");
+/// Regular face of the bundled default font (BIZ UDPGothic, SIL OFL 1.1, see
+/// `fonts/OFL.txt`), as `fonts/BIZUDPGothic-Regular.ttf` without its TrueType
+/// hinting: `build.rs` removes it at compile time (`pdf::hinting`), as every
+/// subset we embed would have it removed anyway. Outlines and metrics are the
+/// file's.
+pub static DEFAULT_REGULAR: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/BIZUDPGothic-Regular.ttf"));
+/// Bold face of the bundled default font, likewise.
+pub static DEFAULT_BOLD: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/BIZUDPGothic-Bold.ttf"));
 
 /// The largest font file read (CJK fonts run to 20 MB; collections more).
 pub const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
