@@ -9,6 +9,7 @@ mod language;
 pub mod markup;
 pub mod picture;
 mod schema;
+mod split;
 
 pub use columns::{Align, Cells, Column, ColumnKey, ColumnSpec, ITEM_FIELDS, ItemNo, parse_length};
 pub use language::{Language, Locale, UnknownLanguage};
@@ -178,7 +179,8 @@ impl Document {
     /// Parses YAML text. Syntax errors, wrong types and unknown keys come back with
     /// the line and column serde_yaml reports.
     pub fn from_yaml(text: &str) -> Result<Document, serde_yaml::Error> {
-        let mut doc: Document = serde_yaml::from_str(text)?;
+        // A long document's list is parsed in pieces on all cores.
+        let mut doc = split::from_str(text, split::MIN_SPLIT)?;
         if doc.categories.is_empty()
             && let Some(items) = doc.items.take()
         {
