@@ -9,10 +9,10 @@
 //! the text up to an entry is a document of its own with the list cut short,
 //! and `categories:` followed by the entries from there on is one too.
 //!
-//! Only plain texts are cut: the list is the last top-level key (a line at or
-//! left of its entries' indentation that is not an entry ends the cutting: a
-//! key, a document marker, a directive), and no anchor is defined (a piece could
-//! lose the one its alias names). Every piece must parse: a quoted or flow
+//! Only plain texts are cut: no anchor may be defined (a piece could lose the
+//! one its alias names), and what follows the list (a line at or left of its
+//! entries' indentation that is not an entry: the next key, a document marker)
+//! is parsed with the first piece, where the whole text would read it. Every piece must parse: a quoted or flow
 //! scalar that spans a cut leaves the piece before it unterminated, so pieces
 //! that all parse read as the whole does. When any piece fails, the whole text
 //! is parsed again, so an error reads exactly as before (with its line and
@@ -63,6 +63,9 @@ fn from_str_in(text: &str, min: usize, piece: usize) -> Result<Document, serde_y
 struct Cut<'t> {
     key: &'t str,
     at: Vec<usize>,
+    /// Where the list ends: the top-level keys after it (if any) start here,
+    /// and are parsed with the text before the first cut.
+    end: usize,
 }
 
 fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
@@ -79,6 +82,7 @@ fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
     let mut indent: Option<usize> = None;
     let mut at = Vec::new();
     let mut last = after;
+    let mut end = text.len();
     for (start, line) in line_starts(rest) {
         let body = line.trim_start_matches(' ');
         if body.trim().is_empty() || body.starts_with('#') {
@@ -90,7 +94,12 @@ fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
             // The first line after the key opens the list.
             None if entry => indent = Some(depth),
             None => return None,
-            Some(d) if depth < d || (depth == d && !entry) => return None,
+            // The list ends: a key after it (or anything else there) goes with
+            // the first piece, where the whole text would read it.
+            Some(d) if depth < d || (depth == d && !entry) => {
+                end = after + start;
+                break;
+            }
             Some(d) if depth == d => {
                 let start = after + start;
                 if start - last >= piece {
@@ -102,10 +111,10 @@ fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
         }
     }
     // The last piece need not be long, but it must not be a sliver.
-    if at.last().is_some_and(|&l| text.len() - l < piece / 2) {
+    if at.last().is_some_and(|&l| end - l < piece / 2) {
         at.pop();
     }
-    (!at.is_empty()).then_some(Cut { key, at })
+    (!at.is_empty()).then_some(Cut { key, at, end })
 }
 
 /// Each line of `text` with its byte offset, line end included.
@@ -141,11 +150,17 @@ fn parse_pieces(text: &str, cut: &Cut<'_>) -> Option<Document> {
     let bounds: Vec<(usize, usize)> = cut
         .at
         .iter()
-        .zip(cut.at.iter().skip(1).chain([&text.len()]))
+        .zip(cut.at.iter().skip(1).chain([&cut.end]))
         .map(|(&a, &b)| (a, b))
         .collect();
     let (head, tails) = rayon::join(
-        || serde_yaml::from_str::<Document>(&text[..cut.at[0]]).ok(),
+        || {
+            let head = match &text[cut.end..] {
+                "" => std::borrow::Cow::Borrowed(&text[..cut.at[0]]),
+                after => std::borrow::Cow::Owned(format!("{}{after}", &text[..cut.at[0]])),
+            };
+            serde_yaml::from_str::<Document>(&head).ok()
+        },
         || {
             bounds
                 .par_iter()
@@ -227,6 +242,24 @@ mod tests {
     }
 
     #[test]
+    fn hostile_texts_read_alike_cut_at_every_entry() {
+        // The fuzzing fixtures (alias bombs, tabs, CRLF, BOM, empty lists, ...):
+        // cut wherever the cut allows, the same document or the same error.
+        let mut read = 0;
+        for entry in std::fs::read_dir("tests/fixtures").unwrap() {
+            let path = entry.unwrap().path();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue; // not UTF-8: refused before parsing
+            };
+            read += 1;
+            let whole = serde_yaml::from_str::<Document>(&text).map_err(|e| e.to_string());
+            let split = from_str_in(&text, 0, 1).map_err(|e| e.to_string());
+            assert_eq!(split, whole, "{}", path.display());
+        }
+        assert!(read > 10, "{read}");
+    }
+
+    #[test]
     fn texts_that_could_read_differently_are_not_cut() {
         let base = long(40, false);
         for (what, text) in [
@@ -235,12 +268,41 @@ mod tests {
                 base.replace("title: 項目 3-1", "title: &a 項目 3-1"),
             ),
             ("anchor in a flow", base.replace("- no: 7", "- {no: &n 7}")),
-            ("second document", format!("{base}---\ndocument: {{}}\n")),
-            ("a key after the list", format!("{base}revisions: []\n")),
-            ("tab", base.replace("      - no: 9", "\t- no: 9")),
         ] {
             assert!(cut_points(&text, 200).is_none(), "{what}");
         }
+        // A tab-indented line ends the list where the cut looks, and fails the
+        // first piece: the whole text gives its error.
+        let tab = base.replace("      - no: 9", "\t- no: 9");
+        let whole = serde_yaml::from_str::<Document>(&tab).map_err(|e| e.to_string());
+        assert_eq!(from_str_in(&tab, 0, 200).map_err(|e| e.to_string()), whole);
+    }
+
+    #[test]
+    fn keys_after_the_list_are_read_with_the_first_piece() {
+        let text = format!(
+            "{}revisions:\n  - version: '0.9'\n    date: 2025-01-01\n    changes: 初版\n",
+            long(40, false)
+        );
+        let cut = cut_points(&text, 200).expect("cut");
+        assert!(text[cut.end..].starts_with("revisions:"));
+        let whole: Document = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(whole.revisions.len(), 1);
+        assert_eq!(parse_pieces(&text, &cut), Some(whole));
+        // A key given twice, once before the list and once after: refused alike.
+        let twice = format!("{}document: {{}}\n", long(40, false));
+        let whole = serde_yaml::from_str::<Document>(&twice).unwrap_err();
+        assert_eq!(
+            from_str_in(&twice, 0, 200).unwrap_err().to_string(),
+            whole.to_string()
+        );
+        // A second document after the list: refused alike.
+        let two = format!("{}---\ndocument: {{}}\n", long(40, false));
+        let whole = serde_yaml::from_str::<Document>(&two).unwrap_err();
+        assert_eq!(
+            from_str_in(&two, 0, 200).unwrap_err().to_string(),
+            whole.to_string()
+        );
     }
 
     #[test]
