@@ -304,7 +304,7 @@ impl Shaped {
                 allowed[p] = true;
             }
         }
-        let cluster = cluster_starts(text);
+        let cluster = cluster_starts(text, &offsets);
         // Latin text (numbers, identifiers, English labels) has no Japanese phrases:
         // its words are its phrases.
         let phrase = (how.phrases && !text.is_ascii()).then(|| phrase_starts(text, &cluster));
@@ -384,7 +384,7 @@ impl Shaped {
                     None => break_before[i] = legal,
                 }
             }
-            gap[i] = if (is_japanese(prev) && is_latin(cur)) || (is_latin(prev) && is_japanese(cur))
+            gap[i] = if (is_latin(cur) && is_japanese(prev)) || (is_latin(prev) && is_japanese(cur))
             {
                 space_before[i] = WAOU_SPACE;
                 Gap::Waou
@@ -849,10 +849,13 @@ pub fn katakana_words(text: &str) -> Vec<Range<usize>> {
 /// kana, kanji, full-width forms, Latin and punctuation of nearly every cell)
 /// has a cluster at every character; only other text is segmented, which at
 /// 4,000 items was a third of the time spent preparing text for line breaking.
-fn cluster_starts(text: &str) -> Vec<bool> {
+///
+/// `chars` are the byte offsets of the characters of `text` that have glyphs;
+/// when every character stands alone they are all the characters.
+fn cluster_starts(text: &str, chars: &[usize]) -> Vec<bool> {
     let mut starts = vec![false; text.len() + 1];
     if text.chars().all(stands_alone) {
-        for (pos, _) in text.char_indices() {
+        for &pos in chars {
             starts[pos] = true;
         }
     } else {
@@ -869,19 +872,72 @@ fn cluster_starts(text: &str) -> Vec<bool> {
 /// so a text of them is one cluster per character. Conservative: ranges with
 /// any extending, joining, prepended or format character are left out.
 fn stands_alone(c: char) -> bool {
-    matches!(c,
-        '\n' | ' '..='~'
-        | '\u{A0}'..='\u{AC}' | '\u{AE}'..='\u{2FF}'   // Latin-1 and extended, not SHY
-        | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' // general punctuation
-        | '\u{2070}'..='\u{20CF}'                     // super/subscripts, currency
-        | '\u{2100}'..='\u{2BFF}'                     // letterlike, arrows, symbols, shapes
-        | '\u{3000}'..='\u{3029}' | '\u{3030}'..='\u{3098}' // CJK punctuation, hiragana
-        | '\u{309B}'..='\u{30FF}'                     // spacing sound marks, katakana
-        | '\u{3190}'..='\u{31FF}' | '\u{3200}'..='\u{33FF}' // kanbun, enclosed, squared
-        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' // kanji
-        | '\u{F900}'..='\u{FAFF}'                     // compatibility kanji
-        | '\u{FF01}'..='\u{FF9D}'                     // full-width forms, half-width kana
-    )
+    STANDS_ALONE.contains(c)
+}
+
+/// The characters of [`stands_alone`] (all in the Basic Multilingual Plane).
+const STANDS_ALONE_RANGES: [(char, char); 17] = [
+    ('\n', '\n'),
+    (' ', '~'),
+    ('\u{A0}', '\u{AC}'), // Latin-1 and extended, not SHY
+    ('\u{AE}', '\u{2FF}'),
+    ('\u{2010}', '\u{2027}'), // general punctuation
+    ('\u{2030}', '\u{205E}'),
+    ('\u{2070}', '\u{20CF}'), // super/subscripts, currency
+    ('\u{2100}', '\u{2BFF}'), // letterlike, arrows, symbols, shapes
+    ('\u{3000}', '\u{3029}'), // CJK punctuation, hiragana
+    ('\u{3030}', '\u{3098}'),
+    ('\u{309B}', '\u{30FF}'), // spacing sound marks, katakana
+    ('\u{3190}', '\u{31FF}'), // kanbun, enclosed, squared
+    ('\u{3200}', '\u{33FF}'),
+    ('\u{3400}', '\u{4DBF}'), // kanji
+    ('\u{4E00}', '\u{9FFF}'),
+    ('\u{F900}', '\u{FAFF}'), // compatibility kanji
+    ('\u{FF01}', '\u{FF9D}'), // full-width forms, half-width kana
+];
+static STANDS_ALONE: BmpSet = BmpSet::of(&STANDS_ALONE_RANGES);
+
+/// The Basic Multilingual Plane part of [`is_japanese`].
+const JAPANESE_BMP_RANGES: [(char, char); 10] = [
+    ('\u{3041}', '\u{3096}'), // hiragana
+    ('\u{309D}', '\u{309F}'),
+    ('\u{30A1}', '\u{30FA}'), // katakana
+    ('\u{30FC}', '\u{30FF}'),
+    ('\u{3400}', '\u{4DBF}'), // kanji
+    ('\u{4E00}', '\u{9FFF}'),
+    ('\u{F900}', '\u{FAFF}'),
+    ('々', '々'),
+    ('〆', '〆'),
+    ('\u{FF66}', '\u{FF9F}'), // half-width katakana
+];
+static JAPANESE_BMP: BmpSet = BmpSet::of(&JAPANESE_BMP_RANGES);
+
+/// A set of Basic Multilingual Plane characters, one bit each (8 KB), made at
+/// compile time from ranges: a test per character is one load, where a chain of
+/// range comparisons ran for every character of every text (stands_alone and
+/// is_japanese were 2% of a long document's time).
+struct BmpSet([u64; 1024]);
+
+impl BmpSet {
+    const fn of(ranges: &[(char, char)]) -> BmpSet {
+        let mut bits = [0u64; 1024];
+        let mut k = 0;
+        while k < ranges.len() {
+            let mut c = ranges[k].0 as u32;
+            while c <= ranges[k].1 as u32 {
+                bits[(c >> 6) as usize] |= 1 << (c & 63);
+                c += 1;
+            }
+            k += 1;
+        }
+        BmpSet(bits)
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let u = c as u32;
+        // `u >> 6` < 1024 for every BMP character.
+        u < 0x1_0000 && (self.0[(u >> 6) as usize] >> (u & 63)) & 1 != 0
+    }
 }
 
 /// Katakana letters and the prolonged sound mark.
@@ -891,11 +947,7 @@ pub fn is_katakana(c: char) -> bool {
 
 /// Kana and ideographs (not punctuation): the Japanese side of 和欧間.
 pub fn is_japanese(c: char) -> bool {
-    matches!(c,
-        '\u{3041}'..='\u{3096}' | '\u{309D}'..='\u{309F}'   // hiragana
-        | '\u{30A1}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}' // katakana
-        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{3134F}' | '々' | '〆' | '\u{FF66}'..='\u{FF9F}')
+    JAPANESE_BMP.contains(c) || matches!(c, '\u{20000}'..='\u{3134F}') // kanji ext. B–H
 }
 
 /// ASCII letters and digits: the Latin side of 和欧間.
@@ -907,6 +959,22 @@ pub fn is_latin(c: char) -> bool {
 mod tests {
     use super::*;
     use crate::text::font::{FontFace, FontStyle};
+
+    #[test]
+    fn the_character_tables_hold_their_ranges_and_nothing_else() {
+        let in_ranges = |ranges: &[(char, char)], c: char| {
+            ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
+        };
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            assert_eq!(stands_alone(c), in_ranges(&STANDS_ALONE_RANGES, c), "{c:?}");
+            let japanese =
+                in_ranges(&JAPANESE_BMP_RANGES, c) || ('\u{20000}'..='\u{3134F}').contains(&c);
+            assert_eq!(is_japanese(c), japanese, "{c:?}");
+        }
+        assert!(is_japanese('漢') && is_japanese('ー') && is_japanese('𠀋'));
+        assert!(!is_japanese('、') && !is_japanese('A'));
+        assert!(stands_alone('あ') && !stands_alone('\u{3099}') && !stands_alone('\u{AD}'));
+    }
 
     fn face() -> FontFace {
         FontFace::bundled(FontStyle::Regular)
@@ -1102,8 +1170,16 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 30_000, "{checked}");
+        // The fast path marks the characters it is given: every one.
+        let text = "漢字とAbc、。";
+        let chars: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        let starts = cluster_starts(text, &chars);
+        let marked: Vec<usize> = (0..=text.len()).filter(|&i| starts[i]).collect();
+        assert_eq!(marked, chars);
         // Text with a combining mark goes the slow way and keeps it.
-        let starts = cluster_starts("か\u{3099}ア");
+        let text = "か\u{3099}ア";
+        let chars: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        let starts = cluster_starts(text, &chars);
         assert_eq!(
             starts,
             [
