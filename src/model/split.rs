@@ -5,18 +5,18 @@
 //! itself; at 3,800 items it was the longest step before layout (22 of 135 ms).
 //! The list that holds nearly all of a document's text is a block sequence whose
 //! entries start on lines of their own (`  - title:`), and a line at that
-//! indentation ends every deeper construct (block scalars, nested mappings). So
-//! the text up to an entry is a document of its own with the list cut short,
-//! and `categories:` followed by the entries from there on is one too.
+//! indentation ends every deeper block construct (block scalars, nested
+//! mappings): `categories:` followed by some of the entries is a document of its
+//! own.
 //!
-//! Only plain texts are cut: no anchor may be defined (a piece could lose the
-//! one its alias names), and what follows the list (a line at or left of its
-//! entries' indentation that is not an entry: the next key, a document marker)
-//! is parsed with the first piece, where the whole text would read it. Every piece must parse: a quoted or flow
-//! scalar that spans a cut leaves the piece before it unterminated, so pieces
-//! that all parse read as the whole does. When any piece fails, the whole text
-//! is parsed again, so an error reads exactly as before (with its line and
-//! column in the file, not in a piece).
+//! The text is cut only where that is sure to read as the whole does (see
+//! [`parse_pieces`] for why): at the left edge, a `categories:` or `items:` key
+//! whose entries start at one indentation, followed by nothing or by other
+//! top-level keys; no `%` directive (a `%TAG` changes what tags mean in the
+//! first piece only) and no anchor (a piece could lose the one its alias
+//! names). Whenever any piece fails, the whole text is parsed again, so an
+//! error reads exactly as before (with its line and column in the file, not in
+//! a piece).
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -57,64 +57,96 @@ fn from_str_in(text: &str, min: usize, piece: usize) -> Result<Document, serde_y
     serde_yaml::from_str(text)
 }
 
-/// Where the text can be cut: the list's key (`categories` or `items`) and the
-/// byte offsets of the entry lines to cut before, each piece at least `piece`
-/// long; `None` when the text is not one this module cuts.
+/// Where the text can be cut (`None` when it is not one this module cuts).
 struct Cut<'t> {
+    /// The list's key: `categories` or `items`.
     key: &'t str,
+    /// Where the key's line starts.
+    key_line: usize,
+    /// The entry lines the pieces start at: the list's first entry, then one
+    /// every `piece` bytes or more.
     at: Vec<usize>,
-    /// Where the list ends: the top-level keys after it (if any) start here,
-    /// and are parsed with the text before the first cut.
+    /// Where the list ends: a top-level key after it starts here (or the text
+    /// ends).
     end: usize,
 }
 
 fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
-    // The list's key: a top-level `categories:` or `items:` line, once.
-    let mut lines = line_starts(text);
-    let (key, after) = lines.find_map(|(at, line)| {
-        let key = line.trim_end().strip_suffix(':')?;
-        (key == "categories" || key == "items").then_some((key, at + line.len()))
-    })?;
-    if has_anchor(text) {
+    // Directives (`%TAG` changes what a tag means, in the first document only)
+    // and anchors (a piece could lose the one its alias names): parsed whole.
+    if line_starts(text).any(|(_, line)| line.starts_with('%')) || has_anchor(text) {
         return None;
     }
-    let rest = &text[after..];
+    // The list's key: the first `categories:` or `items:` line at the left
+    // edge (the text before the list must then parse on its own, with this
+    // as its last key: see `parse_pieces`).
+    let (key, key_line, after) = line_starts(text).find_map(|(at, line)| {
+        let key = line.trim_end().strip_suffix(':')?;
+        (key == "categories" || key == "items").then_some((key, at, at + line.len()))
+    })?;
     let mut indent: Option<usize> = None;
     let mut at = Vec::new();
-    let mut last = after;
     let mut end = text.len();
-    for (start, line) in line_starts(rest) {
+    for (start, line) in line_starts(&text[after..]) {
+        let start = after + start;
         let body = line.trim_start_matches(' ');
         if body.trim().is_empty() || body.starts_with('#') {
             continue;
         }
         let depth = line.len() - body.len();
-        let entry = body.starts_with("- ");
+        // `- x`, or `-` alone with the entry's content on the next lines.
+        let entry = body.starts_with('-')
+            && matches!(
+                body.as_bytes().get(1),
+                None | Some(b' ' | b'\t' | b'\r' | b'\n')
+            );
         match indent {
             // The first line after the key opens the list.
-            None if entry => indent = Some(depth),
-            None => return None,
-            // The list ends: a key after it (or anything else there) goes with
-            // the first piece, where the whole text would read it.
-            Some(d) if depth < d || (depth == d && !entry) => {
-                end = after + start;
-                break;
+            None if entry => {
+                indent = Some(depth);
+                at.push(start);
             }
-            Some(d) if depth == d => {
-                let start = after + start;
-                if start - last >= piece {
+            None => return None,
+            Some(d) if depth == d && entry => {
+                if at.last().is_some_and(|&last| start - last >= piece) {
                     at.push(start);
-                    last = start;
                 }
+            }
+            // The list ends at a top-level key; anything else there is not cut.
+            Some(d) if depth <= d => {
+                if depth == 0 && is_key_line(body) {
+                    end = start;
+                    break;
+                }
+                return None;
             }
             Some(_) => {}
         }
     }
     // The last piece need not be long, but it must not be a sliver.
-    if at.last().is_some_and(|&l| end - l < piece / 2) {
+    if at.len() > 2 && at.last().is_some_and(|&l| end - l < piece / 2) {
         at.pop();
     }
-    (!at.is_empty()).then_some(Cut { key, at, end })
+    // One piece would only add a parse.
+    (at.len() >= 2).then_some(Cut {
+        key,
+        key_line,
+        at,
+        end,
+    })
+}
+
+/// Whether a line at the left edge is a plain `key:` (a top-level key of the
+/// document), with a value after it or not.
+fn is_key_line(line: &str) -> bool {
+    let Some((key, value)) = line.split_once(':') else {
+        return false;
+    };
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && matches!(value.as_bytes().first(), None | Some(b' ' | b'\r' | b'\n'))
 }
 
 /// Each line of `text` with its byte offset, line end included.
@@ -135,7 +167,11 @@ fn has_anchor(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.iter().enumerate().any(|(i, &b)| {
         b == b'&'
-            && (i == 0 || matches!(bytes[i - 1], b' ' | b'\n' | b'\t' | b'[' | b'{' | b','))
+            && (i == 0
+                || matches!(
+                    bytes[i - 1],
+                    b' ' | b'\n' | b'\r' | b'\t' | b'[' | b'{' | b',' | b':'
+                ))
             && bytes.get(i + 1).is_some_and(|n| {
                 !matches!(
                     n,
@@ -146,6 +182,19 @@ fn has_anchor(text: &str) -> bool {
 }
 
 /// The document from its pieces, or `None` if any piece does not parse.
+///
+/// Three kinds of piece, parsed side by side:
+/// - the text before the first entry, on its own: it must parse, with the
+///   list's key as its last top-level key and nothing after it, so that no
+///   quoted scalar or flow collection is open where the list starts and the key
+///   is the document's, not text inside a scalar;
+/// - the document's other keys: the text before the key, `key: []`, then the
+///   keys after the list;
+/// - the list's entries, `piece` bytes or more each, each under the key again.
+///
+/// A quoted scalar or flow collection that is open where a piece ends leaves
+/// that piece unterminated, so when all of them parse, every cut falls between
+/// two entries of the list as the whole text reads it.
 fn parse_pieces(text: &str, cut: &Cut<'_>) -> Option<Document> {
     let bounds: Vec<(usize, usize)> = cut
         .at
@@ -155,10 +204,17 @@ fn parse_pieces(text: &str, cut: &Cut<'_>) -> Option<Document> {
         .collect();
     let (head, tails) = rayon::join(
         || {
-            let head = match &text[cut.end..] {
-                "" => std::borrow::Cow::Borrowed(&text[..cut.at[0]]),
-                after => std::borrow::Cow::Owned(format!("{}{after}", &text[..cut.at[0]])),
-            };
+            let before: serde_yaml::Value = serde_yaml::from_str(&text[..cut.at[0]]).ok()?;
+            let last = before.as_mapping()?.iter().last()?;
+            if last.0.as_str() != Some(cut.key) || !last.1.is_null() {
+                return None;
+            }
+            let head = format!(
+                "{}{}: []\n{}",
+                &text[..cut.key_line],
+                cut.key,
+                &text[cut.end..]
+            );
             serde_yaml::from_str::<Document>(&head).ok()
         },
         || {
@@ -305,11 +361,51 @@ mod tests {
         );
     }
 
+    /// The whole parse and the pieces cut at every entry agree.
+    fn same(text: &str) {
+        let whole = serde_yaml::from_str::<Document>(text).map_err(|e| e.to_string());
+        let split = from_str_in(text, 0, 1).map_err(|e| e.to_string());
+        assert_eq!(split, whole, "{text}");
+    }
+
+    #[test]
+    fn constructs_that_span_a_cut_or_the_list_end_read_as_whole() {
+        // Found by review: each read differently before the text before the
+        // list was parsed on its own and the list's end had to be a key.
+        let h = "document: {id: t, title: T, issuer: I, service: S}\n";
+        for text in [
+            // an entry written `-` alone
+            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\n  -\n    title: c\n    items: []\n"),
+            format!("{h}categories:\r\n  - title: a\r\n    items: []\r\n  -\r\n    title: c\r\n    items: []\r\n"),
+            // a quoted scalar from the first piece past the list's end
+            format!("{h}categories:\n  - title: \"a\n  - title: b\n    items: []\n x\"\n    items: []\n"),
+            format!("{h}categories:\n  - title: 'a\n  - title: b\n    items: []\n  x'\n    items: []\n"),
+            format!("{h}categories:\n  - title: \"a\n  - title: b\\q\n    items: []\n x\"\n    items: []\n"),
+            // a flow collection likewise
+            format!("{h}categories:\n  - title: a\n    items: [\n  - title: b\n    items: []\n  ]\n"),
+            format!("{h}items:\n  - no: 1\n    content: \"x\n  - no: 2\n\"\n  - no: 3\n"),
+            // the key inside a quoted scalar, then the real one
+            "document:\n  id: t\n  title: \"T\ncategories:\n  - title: a\n    items: []\n  - title: b\n    items: []\n \"\n  issuer: I\n  service: S\ncategories: []\n".to_string(),
+            "document:\n  id: t\n  title: \"T\ncategories:\n# \"\n  - title: a\n    items: []\n  - title: b\n    items: []\n".to_string(),
+            // anchors after a JSON-style colon or a bare CR
+            format!("{h}categories:\n  - {{\"title\":&x a, items: []}}\n  - {{\"title\":&x b, items: []}}\nrevisions:\n  - {{version: *x, date: d, changes: c}}\n"),
+            format!("{h}categories:\n  - {{title:\r&x a, items: []}}\n  - {{title: b, items: []}}\nrevisions:\n  - {{version: *x, date: d, changes: c}}\n"),
+            // a %TAG directive
+            format!("%TAG !! tag:example.com,2000:\n---\n{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items:\n      - no: !!int 5\n"),
+            // a list that ends at a less indented entry
+            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\n - title: c\n   items: []\n"),
+        ] {
+            same(&text);
+        }
+    }
+
     #[test]
     fn anchors_are_told_from_ampersands_in_text() {
         assert!(has_anchor("a: &x 1"));
         assert!(has_anchor("- [&x 1]"));
         assert!(has_anchor("&top\n"));
+        assert!(has_anchor("{\"k\":&a v}"));
+        assert!(has_anchor("k:\r&a v"));
         assert!(!has_anchor("url: https://e.jp/?a=1&b=2"));
         assert!(!has_anchor("t: R & D"));
         // An alias without an anchor fails whole and in its piece alike.
