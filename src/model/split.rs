@@ -13,8 +13,9 @@
 //! [`parse_pieces`] for why): at the left edge, a `categories:` or `items:` key
 //! whose entries start at one indentation, followed by nothing or by other
 //! top-level keys; no `%` directive (a `%TAG` changes what tags mean in the
-//! first piece only) and no anchor (a piece could lose the one its alias
-//! names). Whenever any piece fails, the whole text is parsed again, so an
+//! first piece only), no anchor (a piece could lose the one its alias names)
+//! and no line break but `\n` and `\r\n` (the parser also ends lines at a lone
+//! CR, NEL, U+2028 and U+2029, where a key could hide from the cut). Whenever any piece fails, the whole text is parsed again, so an
 //! error reads exactly as before (with its line and column in the file, not in
 //! a piece).
 
@@ -30,13 +31,14 @@ pub const MIN_SPLIT: usize = 256 * 1024;
 const PIECE: usize = 128 * 1024;
 
 /// The list after the cut: what follows a piece's `categories:` or `items:`.
+/// Either key may appear (a piece holds one list), and only the list's: a piece
+/// that holds the other key (hidden from the cut by a line break it did not
+/// see) fails the cut.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Tail {
-    #[serde(default)]
-    categories: Vec<Category>,
-    #[serde(default)]
-    items: Vec<Item>,
+    categories: Option<Vec<Category>>,
+    items: Option<Vec<Item>>,
 }
 
 /// `serde_yaml::from_str`, with a long document's list parsed in pieces on all
@@ -74,7 +76,10 @@ struct Cut<'t> {
 fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
     // Directives (`%TAG` changes what a tag means, in the first document only)
     // and anchors (a piece could lose the one its alias names): parsed whole.
-    if line_starts(text).any(|(_, line)| line.starts_with('%')) || has_anchor(text) {
+    if has_other_line_breaks(text)
+        || line_starts(text).any(|(_, line)| line.starts_with('%'))
+        || has_anchor(text)
+    {
         return None;
     }
     // The list's key: the first `categories:` or `items:` line at the left
@@ -134,6 +139,19 @@ fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
         at,
         end,
     })
+}
+
+/// Whether `text` has a line break the cut does not see (it reads lines by
+/// `\n`): a CR alone, NEL, LINE or PARAGRAPH SEPARATOR, which the YAML parser
+/// takes as line ends, or a byte order mark after the start, which it skips at
+/// a line start. A key, a document end or an anchor could hide behind one.
+fn has_other_line_breaks(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices('\r')
+        .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'))
+        || text.char_indices().any(|(i, c)| {
+            matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') || (c == '\u{FEFF}' && i > 0)
+        })
 }
 
 /// Whether a line at the left edge is a plain `key:` (a top-level key of the
@@ -229,10 +247,10 @@ fn parse_pieces(text: &str, cut: &Cut<'_>) -> Option<Document> {
     );
     let mut doc = head?;
     for tail in tails? {
-        if cut.key == "categories" {
-            doc.categories.extend(tail.categories);
-        } else {
-            doc.items.get_or_insert_default().extend(tail.items);
+        match (cut.key, tail.categories, tail.items) {
+            ("categories", Some(categories), None) => doc.categories.extend(categories),
+            ("items", None, Some(items)) => doc.items.get_or_insert_default().extend(items),
+            _ => return None,
         }
     }
     Some(doc)
@@ -392,6 +410,17 @@ mod tests {
             format!("{h}categories:\n  - {{title:\r&x a, items: []}}\n  - {{title: b, items: []}}\nrevisions:\n  - {{version: *x, date: d, changes: c}}\n"),
             // a %TAG directive
             format!("%TAG !! tag:example.com,2000:\n---\n{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items:\n      - no: !!int 5\n"),
+            // line breaks the cut does not read as such (second review)
+            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\ritems: []\n"),
+            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\u{2028}items: []\n"),
+            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\u{85}items: []\n"),
+            format!("{h}items:\n  - {{no: 1, title: x, content: y}}\n  - {{no: 2, title: x, content: y}}\rcategories:\r  - {{title: z, items: []}}\n"),
+            format!("{h}items: []\ncategories:\n  - title: a\n    items: []\n  - title: b\n    items: []\ritems: []\n"),
+            format!("{h}categories:\n  - title: a\n    items: []\n# c\ritems: []\n  - title: b\n    items: []\n"),
+            format!("{h}categories:\n  - title: a\n    items: []\r...\n  - title: b\n    items: []\n"),
+            "document: {id: t, title:\u{2028}&x T, issuer: I, service: S}\ncategories:\n  - {title: a, items: []}\n  - {title:\u{2028}&x b, items: []}\nrevisions:\n  - {version: *x, date: d, changes: c}\n".to_string(),
+            "document: {id: t, title:\n\u{FEFF}&x T, issuer: I, service: S}\ncategories:\n  - {title: a, items: []}\n  - {title: &x b, items: []}\nrevisions:\n  - {version: *x, date: d, changes: c}\n".to_string(),
+            format!("# c\r%TAG !! tag:example.com,2000:\r---\n{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items:\n      - no: !!int 5\n"),
             // a list that ends at a less indented entry
             format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\n - title: c\n   items: []\n"),
         ] {
