@@ -491,7 +491,12 @@ impl Table {
         let drawn: Vec<Vec<Element>> = drawings.par_iter().map(|d| d.page.draw(self)).collect();
         for (d, elements) in drawings.iter().zip(drawn).rev() {
             let out = &mut flow.pages[d.index].elements;
-            out.splice(d.at..d.at, elements);
+            if out.is_empty() {
+                // Most pages hold nothing else yet: the drawing becomes the page.
+                *out = elements;
+            } else {
+                out.splice(d.at..d.at, elements);
+            }
         }
         Paginated {
             anchors,
@@ -918,6 +923,30 @@ impl PageState {
         next
     }
 
+    /// About how many elements [`draw`](Self::draw) makes (a little more, for
+    /// what the page adds after it: labels, the footer), so that the page's list
+    /// is allocated once rather than grown by doubling (copied each time).
+    fn elements(&self, t: &Table) -> usize {
+        let count = |lines: &[BlockLine]| -> usize {
+            lines
+                .iter()
+                .map(|l| l.runs.len() + l.links.len() + l.shapes.len())
+                .sum()
+        };
+        let columns = t.plan.columns.len();
+        let mut n = 16 + t.header.iter().map(|h| count(h)).sum::<usize>();
+        for part in &self.parts {
+            let row = &t.rows[part.row];
+            n += row.lines().get(part.lines.clone()).map_or(0, count) + 1;
+            n += (0..columns)
+                .map(|c| row.cells.get(c).map_or(0, |l| count(l)))
+                .sum::<usize>();
+            // The rules under the row and beside its cells.
+            n += columns + 1;
+        }
+        n
+    }
+
     /// Ends the table on the flow's current page; its drawing is left in
     /// `drawings` for when all pages are decided.
     fn finish(mut self, flow: &mut Flow, t: &Table, drawings: &mut Vec<Drawing>) {
@@ -937,7 +966,7 @@ impl PageState {
     fn draw(&self, t: &Table) -> Vec<Element> {
         let s = &t.style;
         let e = t.plan.edges();
-        let mut drawn = Vec::new();
+        let mut drawn = Vec::with_capacity(self.elements(t));
         let out = &mut drawn;
         let (px, py) = (s.cell_pad_x, s.cell_pad_y);
 
