@@ -274,9 +274,11 @@ pub fn subset_all(uses: &[GlyphUse], fonts: &FontSet) -> Result<Vec<Embeddable>,
         .map(|u| {
             let face = fonts.face(u.style);
             let mut subset =
-                subset_font(face.data(), &u.gids()).map_err(|source| PdfError::Subset {
-                    font: face.name().to_string(),
-                    source: Box::new(source),
+                subset_font(face.data(), &u.gids(), !face.unhinted()).map_err(|source| {
+                    PdfError::Subset {
+                        font: face.name().to_string(),
+                        source: Box::new(source),
+                    }
                 })?;
             let mut bytes = std::mem::take(&mut subset.bytes);
             if !u.widened.is_empty() {

@@ -10,7 +10,9 @@
 //!
 //! The bundled faces are stripped once, at compile time (`build.rs` compiles this
 //! file too), so that a run subsets a face without instructions and skips this
-//! pass ([`has_instructions`]); fonts given by the user are stripped per subset.
+//! pass; fonts given by the user are stripped per subset. [`has_instructions`]
+//! tells a face with hinting from one without (for tests and assertions: a
+//! font's `maxp` may understate what its glyphs hold).
 
 use super::sfnt::{be16, glyph_offsets, read_tables, table, write_sfnt};
 
@@ -220,6 +222,7 @@ mod tests {
             &[programs, &[b"maxp"]].concat(),
             None
         )));
+        // Not a `glyf` TrueType font (a CFF font's `OTTO` tag): nothing to strip.
         assert!(!has_instructions(b"OTTO...."));
     }
 

@@ -7,7 +7,8 @@
 //! CID-keyed. Hinting tables (`cvt `, `fpgm`, `prep`) and the glyphs' own
 //! instructions are then removed (see `hinting`): PDF viewers do not run TrueType
 //! bytecode, and it is a large part of a small subset. The bundled faces come
-//! without them (removed at compile time), so their subsets skip that pass.
+//! without them (removed at compile time), so their subsets skip that pass;
+//! a font given by the user is stripped per subset.
 
 use sha2::{Digest, Sha256};
 
@@ -56,18 +57,20 @@ impl std::error::Error for SubsetError {
 
 /// Subsets `font` to the glyph ids in `used` (ascending, without duplicates).
 /// Glyph 0 (.notdef) is always kept first, as the font formats require; the others
-/// are numbered 1, 2, … in the order of `used`.
-pub fn subset_font(font: &[u8], used: &[u16]) -> Result<Subset, SubsetError> {
+/// are numbered 1, 2, … in the order of `used`. With `strip`, TrueType hinting is
+/// removed from the subset (see `hinting`); without, the font must have none.
+pub fn subset_font(font: &[u8], used: &[u16], strip: bool) -> Result<Subset, SubsetError> {
     // The remapper starts with .notdef as 0.
     let mut remapper = subsetter::GlyphRemapper::new();
     for &g in used {
         remapper.remap(g);
     }
     let bytes = subsetter::subset(font, 0, &remapper).map_err(SubsetError::Subsetter)?;
-    // The bundled faces have none left (stripped at compile time).
-    let bytes = if super::hinting::has_instructions(&bytes) {
+    let bytes = if strip {
         super::hinting::strip_instructions(&bytes).unwrap_or(bytes)
     } else {
+        // The bundled faces, stripped at compile time.
+        debug_assert!(!super::hinting::has_instructions(&bytes));
         bytes
     };
     let cff = ttf_parser::RawFace::parse(&bytes, 0)
@@ -131,7 +134,7 @@ mod tests {
             .map(|c| face.glyph_index(c).unwrap().0)
             .collect();
         used.sort_unstable();
-        let s = subset_font(DEFAULT_REGULAR, &used).unwrap();
+        let s = subset_font(DEFAULT_REGULAR, &used, false).unwrap();
         assert!(s.bytes.len() < 20_000, "{}", s.bytes.len());
         assert!(!s.cff);
         let sub = ttf_parser::Face::parse(&s.bytes, 0).unwrap();
@@ -158,10 +161,22 @@ mod tests {
     }
 
     #[test]
+    fn a_hinted_font_is_stripped_per_subset() {
+        // The bundled face as distributed, as a user's font would come.
+        let hinted: &[u8] = include_bytes!("../../fonts/BIZUDPGothic-Regular.ttf");
+        assert!(super::super::hinting::has_instructions(hinted));
+        let kept = subset_font(hinted, &[10, 11], false).unwrap();
+        let stripped = subset_font(hinted, &[10, 11], true).unwrap();
+        assert!(super::super::hinting::has_instructions(&kept.bytes));
+        assert!(!super::super::hinting::has_instructions(&stripped.bytes));
+        assert!(stripped.bytes.len() < kept.bytes.len());
+    }
+
+    #[test]
     fn tag_depends_on_the_glyph_set() {
-        let a = subset_font(DEFAULT_REGULAR, &[10]).unwrap();
-        let b = subset_font(DEFAULT_REGULAR, &[11]).unwrap();
-        let a2 = subset_font(DEFAULT_REGULAR, &[10]).unwrap();
+        let a = subset_font(DEFAULT_REGULAR, &[10], false).unwrap();
+        let b = subset_font(DEFAULT_REGULAR, &[11], false).unwrap();
+        let a2 = subset_font(DEFAULT_REGULAR, &[10], false).unwrap();
         assert_ne!(a.tag, b.tag);
         assert_eq!(a.tag, a2.tag);
         assert_eq!(a.bytes, a2.bytes);

@@ -48,7 +48,12 @@ pub fn widen(font: &[u8], widened: &[(u16, u16)], count: u16) -> Option<Vec<u8>>
     let copied: usize = widened
         .iter()
         .filter_map(|&(g, _)| {
-            Some(offsets.get(usize::from(g) + 1)? - offsets.get(usize::from(g))? + 3)
+            Some(
+                offsets
+                    .get(usize::from(g) + 1)?
+                    .checked_sub(*offsets.get(usize::from(g))?)?
+                    + 3,
+            )
         })
         .sum();
     let mut new_glyf = Vec::with_capacity(glyf.len() + copied);
@@ -154,7 +159,7 @@ mod tests {
             .map(|c| face.glyph_index(c).unwrap().0)
             .collect();
         used.sort_unstable();
-        let sub = super::super::subset::subset_font(DEFAULT_REGULAR, &used).unwrap();
+        let sub = super::super::subset::subset_font(DEFAULT_REGULAR, &used, false).unwrap();
         let before = ttf_parser::Face::parse(&sub.bytes, 0).unwrap();
         let advance = |g: u16| before.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap();
         let copies = [

@@ -76,6 +76,9 @@ pub struct FontFace {
     /// The face is known to have no composite glyphs (the bundled faces, checked
     /// by a test), so no document's glyphs need checking for them.
     composite_free: bool,
+    /// The face has no TrueType hinting (the bundled faces, stripped at compile
+    /// time), so its subsets need no stripping pass.
+    unhinted: bool,
     /// Side bearings of the characters asked for by [`FontFace::side_bearings`].
     bearings: OnceLock<Vec<(char, MilliEm, MilliEm)>>,
 }
@@ -209,6 +212,7 @@ impl FontFace {
             data,
             cache: Default::default(),
             composite_free: false,
+            unhinted: false,
             bearings: OnceLock::new(),
         })
     }
@@ -246,6 +250,8 @@ impl FontFace {
             FontFace::from_bytes(name, Cow::Borrowed(data)).expect("bundled font parses");
         // All 13,932 glyphs of each are simple (pdf::fonts tests it).
         face.composite_free = true;
+        // Stripped by build.rs (a pdf::hinting test checks it).
+        face.unhinted = true;
         face
     }
 
@@ -254,6 +260,12 @@ impl FontFace {
     /// through as a whole, so `false`.
     pub fn composite_free(&self) -> bool {
         self.composite_free
+    }
+
+    /// Whether the face is known to have no TrueType hinting: true for the
+    /// bundled faces; a face from a file is stripped per subset.
+    pub fn unhinted(&self) -> bool {
+        self.unhinted
     }
 
     pub fn name(&self) -> &str {

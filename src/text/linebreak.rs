@@ -970,6 +970,13 @@ mod tests {
             let japanese =
                 in_ranges(&JAPANESE_BMP_RANGES, c) || ('\u{20000}'..='\u{3134F}').contains(&c);
             assert_eq!(is_japanese(c), japanese, "{c:?}");
+            // cluster_starts takes the glyph offsets for all characters when
+            // every one stands alone: no ignorable character (which has no
+            // glyph) may.
+            assert!(
+                !(stands_alone(c) && crate::text::font::is_ignorable(c)),
+                "{c:?}"
+            );
         }
         assert!(is_japanese('漢') && is_japanese('ー') && is_japanese('𠀋'));
         assert!(!is_japanese('、') && !is_japanese('A'));
