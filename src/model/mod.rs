@@ -180,7 +180,7 @@ impl Document {
     /// the line and column serde_yaml reports.
     pub fn from_yaml(text: &str) -> Result<Document, serde_yaml::Error> {
         // A long document's list is parsed in pieces on all cores.
-        let mut doc = split::from_str(text, split::MIN_SPLIT)?;
+        let mut doc = split::from_str(text)?;
         if doc.categories.is_empty()
             && let Some(items) = doc.items.take()
         {

@@ -25,7 +25,7 @@ use serde::Deserialize;
 use super::{Category, Document, Item};
 
 /// Texts shorter than this are parsed whole: the cut costs more than it gains.
-pub const MIN_SPLIT: usize = 256 * 1024;
+const MIN_SPLIT: usize = 256 * 1024;
 /// Pieces are about this long, so that rayon can balance them with the other
 /// parse (positions) running beside.
 const PIECE: usize = 128 * 1024;
@@ -42,13 +42,13 @@ struct Tail {
 }
 
 /// `serde_yaml::from_str`, with a long document's list parsed in pieces on all
-/// cores when the text allows it (see the module docs); texts of at least
-/// `min` bytes are considered.
-pub fn from_str(text: &str, min: usize) -> Result<Document, serde_yaml::Error> {
-    from_str_in(text, min, PIECE)
+/// cores when the text allows it (see the module docs).
+pub fn from_str(text: &str) -> Result<Document, serde_yaml::Error> {
+    from_str_in(text, MIN_SPLIT, PIECE)
 }
 
-/// [`from_str`] in pieces of at least `piece` bytes.
+/// [`from_str`] for texts of at least `min` bytes, in pieces of at least
+/// `piece` bytes.
 fn from_str_in(text: &str, min: usize, piece: usize) -> Result<Document, serde_yaml::Error> {
     if text.len() >= min
         && let Some(cut) = cut_points(text, piece)
@@ -77,7 +77,8 @@ fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
     // Directives (`%TAG` changes what a tag means, in the first document only)
     // and anchors (a piece could lose the one its alias names): parsed whole.
     if has_other_line_breaks(text)
-        || line_starts(text).any(|(_, line)| line.starts_with('%'))
+        || text.starts_with('%')
+        || text.contains("\n%")
         || has_anchor(text)
     {
         return None;
@@ -146,12 +147,15 @@ fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
 /// takes as line ends, or a byte order mark after the start, which it skips at
 /// a line start. A key, a document end or an anchor could hide behind one.
 fn has_other_line_breaks(text: &str) -> bool {
+    // Char searches (memchr underneath): the whole text is scanned before the
+    // pieces can start, so no pass decodes it character by character.
     let bytes = text.as_bytes();
     text.match_indices('\r')
         .any(|(i, _)| bytes.get(i + 1) != Some(&b'\n'))
-        || text.char_indices().any(|(i, c)| {
-            matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}') || (c == '\u{FEFF}' && i > 0)
-        })
+        || text.match_indices('\u{FEFF}').any(|(i, _)| i > 0)
+        || ['\u{85}', '\u{2028}', '\u{2029}']
+            .iter()
+            .any(|&c| text.contains(c))
 }
 
 /// Whether a line at the left edge is a plain `key:` (a top-level key of the
@@ -291,7 +295,7 @@ mod tests {
             assert!(cut.at.len() > 5, "{}", cut.at.len());
             let whole: Document = serde_yaml::from_str(&text).unwrap();
             assert_eq!(parse_pieces(&text, &cut), Some(whole.clone()));
-            assert_eq!(from_str(&text, 0).unwrap(), whole);
+            assert_eq!(from_str_in(&text, 0, PIECE).unwrap(), whole);
         }
     }
 
@@ -441,7 +445,7 @@ mod tests {
         let text = long(40, false).replace("title: 項目 30-1", "title: *nowhere");
         let whole = serde_yaml::from_str::<Document>(&text).unwrap_err();
         assert_eq!(
-            from_str(&text, 0).unwrap_err().to_string(),
+            from_str_in(&text, 0, PIECE).unwrap_err().to_string(),
             whole.to_string()
         );
     }
@@ -465,7 +469,7 @@ mod tests {
         // An unknown key deep in the last piece: the same message and place.
         let text = long(40, false).replace("- title: \"分類39\"", "- titel: \"分類39\"");
         let whole = serde_yaml::from_str::<Document>(&text).unwrap_err();
-        let split = from_str(&text, 0).unwrap_err();
+        let split = from_str_in(&text, 0, PIECE).unwrap_err();
         assert_eq!(split.to_string(), whole.to_string());
         assert!(split.location().is_some());
     }
