@@ -75,17 +75,7 @@ pub fn check_text(path: &Path, text: &str, opts: &Options) -> Result<Checked, Er
         }
     };
     let text = read::precheck(path, text)?;
-    // The second parse for positions runs beside serde's, which takes longer
-    // (serde_yaml reads a long file at about two thirds of yaml-rust2's speed):
-    // the index of nodes by path, which any finding needs, is built in that time.
-    let (parsed, positions) = rayon::join(
-        || Document::from_yaml(text),
-        || {
-            let positions = Positions::of(text);
-            positions.index();
-            positions
-        },
-    );
+    let (parsed, positions) = parse(text);
     let mut document = parsed.map_err(|e| {
         // An indentation mistake makes the parser fail later and elsewhere, or
         // makes a key go missing: say where the mistake is instead.
@@ -99,7 +89,12 @@ pub fn check_text(path: &Path, text: &str, opts: &Options) -> Result<Checked, Er
         invalid(found)
     })?;
     let fonts = fonts_for(&document, path, opts)?;
-    let (mut diagnostics, fields) = rules::check(&document, &fonts, &positions, opts.draft);
+    // The index of nodes by path, which any finding needs, is built beside the
+    // check (a finding's lookup waits for it).
+    let ((), (mut diagnostics, fields)) = rayon::join(
+        || positions.index(),
+        || rules::check(&document, &fonts, &positions, opts.draft),
+    );
     let (pictures, unusable) =
         pictures::load(&fields, path.parent().unwrap_or(Path::new(".")), &positions);
     drop(fields);
@@ -117,6 +112,32 @@ pub fn check_text(path: &Path, text: &str, opts: &Options) -> Result<Checked, Er
         fonts,
         warnings: diagnostics,
     })
+}
+
+/// The document and the positions of its nodes. One yaml-rust2 parse gives
+/// both where the text is written in the subset of YAML that
+/// [`Document::from_events`] reads as serde_yaml does; a text it leaves to
+/// serde_yaml (or one with an error, for serde_yaml's message) is parsed by
+/// serde_yaml, beside the positions' parse when the text shows it will be.
+fn parse(text: &str) -> (Result<Document, serde_yaml::Error>, Positions) {
+    if Document::may_read_events(text) {
+        let (positions, doc) = Positions::with_document(text);
+        if let Some(doc) = doc {
+            return (Ok(doc), positions);
+        }
+        return (Document::from_yaml(text), positions);
+    }
+    // The second parse for positions runs beside serde's, which takes longer
+    // (serde_yaml reads a long file at about two thirds of yaml-rust2's speed):
+    // the index of nodes by path is built in that time.
+    rayon::join(
+        || Document::from_yaml(text),
+        || {
+            let positions = Positions::of(text);
+            positions.index();
+            positions
+        },
+    )
 }
 
 /// File order: by position, findings about the whole file first, then errors

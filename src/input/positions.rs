@@ -8,9 +8,11 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::lines::{self, LineKind};
+use crate::model::{Document, Events, ListPiece, split};
+use rayon::prelude::*;
 
 /// Where a node starts and how it was written.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct NodeMark {
     /// 1-based line.
     line: usize,
@@ -33,7 +35,7 @@ pub struct Positions {
     /// moves them into `nodes`: hashing every path costs as much as the rest of
     /// the check, so it is done only for a document that has findings, or beside
     /// a longer task.
-    pending: std::sync::Mutex<Vec<(String, NodeMark)>>,
+    pending: std::sync::Mutex<Vec<NodeList>>,
     nodes: std::sync::OnceLock<HashMap<String, NodeMark>>,
     /// Text scalars whose line breaks YAML folded (see [`Positions::folds_lines`]).
     folded: HashMap<String, TScalarStyle>,
@@ -46,9 +48,39 @@ impl Positions {
     /// Reads the positions of `source`. A file that does not parse gives the nodes
     /// read before the error (serde_yaml reports the error itself).
     pub fn of(source: &str) -> Positions {
-        let mut walker = Walker::default();
-        let mut parser = Parser::new_from_str(source);
-        let _ = parser.load(&mut walker, false);
+        Positions::read(source, None)
+    }
+
+    /// [`Positions::of`], and the document from the same parse (see
+    /// [`crate::model::Document::from_events`]); `None` for the document when
+    /// the events leave it to serde_yaml.
+    ///
+    /// A long text whose list can be cut (see [`crate::model::split`]) is read
+    /// in pieces on all cores, each piece's list deserialized where it was
+    /// read, and the pieces' nodes joined into the whole text's; when any piece
+    /// does not read as a part of the whole would, the whole text is read at
+    /// once.
+    pub fn with_document(source: &str) -> (Positions, Option<Document>) {
+        if let Some(cut) = split::cut(source)
+            && let Some((nodes, doc)) = in_pieces(source, &cut)
+        {
+            return (Positions::from_nodes(source, nodes), doc);
+        }
+        let mut events = Events::default();
+        let (nodes, _) = walk(source, 0, Some(&mut events));
+        // The nodes' folding is looked at while the document is read.
+        rayon::join(
+            || Positions::from_nodes(source, vec![nodes]),
+            || Document::from_events(events),
+        )
+    }
+
+    fn read(source: &str, events: Option<&mut Events>) -> Positions {
+        let (nodes, _) = walk(source, 0, events);
+        Positions::from_nodes(source, vec![nodes])
+    }
+
+    fn from_nodes(source: &str, chunks: Vec<NodeList>) -> Positions {
         let mut line_starts = vec![0];
         line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
         let mut positions = Positions {
@@ -58,13 +90,23 @@ impl Positions {
             source: source.to_string(),
             line_starts,
         };
-        let mut classified = None;
-        for (path, m) in &walker.nodes {
-            if let Some(style) = positions.folding(m, &mut classified) {
-                positions.folded.insert(path.clone(), style);
-            }
-        }
-        positions.pending = std::sync::Mutex::new(walker.nodes);
+        // The chunks (a long text's pieces) on all cores; `classified` holds
+        // the file's lines, read once if a `>` block needs them.
+        let classified = std::sync::OnceLock::new();
+        let folded: Vec<Vec<(String, TScalarStyle)>> = chunks
+            .par_iter()
+            .map(|nodes| {
+                nodes
+                    .iter()
+                    .filter_map(|(path, m)| {
+                        let style = positions.folding(m, &classified)?;
+                        Some((path.clone(), style))
+                    })
+                    .collect()
+            })
+            .collect();
+        positions.folded = folded.into_iter().flatten().collect();
+        positions.pending = std::sync::Mutex::new(chunks);
         positions
     }
 
@@ -79,7 +121,10 @@ impl Positions {
             // Poisoned only if a thread panicked while taking the list; it is a
             // valid list then.
             let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-            std::mem::take(&mut *pending).into_iter().collect()
+            let chunks = std::mem::take(&mut *pending);
+            let mut nodes = HashMap::with_capacity(chunks.iter().map(Vec::len).sum());
+            nodes.extend(chunks.into_iter().flatten());
+            nodes
         })
     }
 
@@ -134,12 +179,12 @@ impl Positions {
         self.folded.get(path).copied()
     }
 
-    /// [`folds_lines`](Self::folds_lines) for one node; `classified` caches the
+    /// [`folds_lines`](Self::folds_lines) for one node; `classified` holds the
     /// file's lines, read only if a `>` block needs them.
     fn folding(
         &self,
         m: &NodeMark,
-        classified: &mut Option<Vec<lines::SourceLine>>,
+        classified: &std::sync::OnceLock<Vec<lines::SourceLine>>,
     ) -> Option<TScalarStyle> {
         let style = m.style?;
         if style == TScalarStyle::Literal {
@@ -153,7 +198,7 @@ impl Positions {
             TScalarStyle::Folded => {
                 // The node starts at its first line of text; the block is named
                 // after its indicator's line.
-                let classified = classified.get_or_insert_with(|| lines::classify(&self.source));
+                let classified = classified.get_or_init(|| lines::classify(&self.source));
                 let block = match classified.get(m.line - 1).map(|l| &l.kind) {
                     Some(LineKind::BlockContent { block }) => *block,
                     _ => return None,
@@ -178,6 +223,140 @@ impl Positions {
         };
         folded.then_some(style)
     }
+}
+
+/// The nodes of `source` (the first document's, up to an error), with the
+/// events recorded in `events` if given; the top-level list's entries are
+/// numbered from `base`. Whether the text parsed without an error.
+fn walk(source: &str, base: usize, events: Option<&mut Events>) -> (Vec<(String, NodeMark)>, bool) {
+    let mut reader = Reader {
+        walker: Walker {
+            base,
+            ..Walker::default()
+        },
+        // Positions are the first document's; the events go on, so that a
+        // second document is seen (serde_yaml refuses it).
+        first_done: false,
+        events,
+    };
+    let multi = reader.events.is_some();
+    let mut parser = Parser::new_from_str(source);
+    let ok = parser.load(&mut reader, multi).is_ok();
+    if !ok && let Some(events) = reader.events.as_deref_mut() {
+        events.fail();
+    }
+    (reader.walker.nodes, ok)
+}
+
+/// The nodes and the document of a long text read in pieces as [`split`] cuts
+/// it, or `None` if a piece does not read as part of the whole (the whole text
+/// is then read at once). The document is `None` when the events leave it to
+/// serde_yaml (positions are right all the same).
+///
+/// The pieces are those of serde_yaml's parse in pieces, and are checked the
+/// same way: the text before the list's first entry must read on its own with
+/// the list's key last and empty, each piece must be the key and a list of as
+/// many entries as its lines show. A piece starts at a line start, so its nodes
+/// keep their columns and move down by the lines before it; the head (the text
+/// with `key: []`) moves what follows its list up to where the list ends.
+fn in_pieces(source: &str, cut: &split::Cut<'_>) -> Option<Nodes> {
+    let bounds: Vec<(usize, usize)> = cut.bounds().collect();
+    // Entries before each piece: its list is numbered from there.
+    let bases: Vec<usize> = cut
+        .entries
+        .iter()
+        .scan(0, |n, &c| {
+            let base = *n;
+            *n += c;
+            Some(base)
+        })
+        .collect();
+    let key_of_key = format!("{}.key", cut.key);
+    let (head, pieces) = rayon::join(
+        || {
+            let mut before = Events::default();
+            let _ = walk(&source[..cut.at[0]], 0, Some(&mut before));
+            if !before.ends_with_empty_key(cut.key) {
+                return None;
+            }
+            let mut events = Events::default();
+            let (nodes, ok) = walk(&cut.head(source), 0, Some(&mut events));
+            // Up to its `key: []` (not the empty list itself), then what
+            // follows the list, moved down to where the list ends.
+            let (mut before, mut after) = (Vec::new(), Vec::new());
+            for (path, mut m) in nodes {
+                if path == cut.key {
+                    continue;
+                }
+                if m.line <= cut.key_line_no {
+                    before.push((path, m));
+                } else {
+                    m.line = m.line - (cut.key_line_no + 1) + cut.end_line_no;
+                    after.push((path, m));
+                }
+            }
+            ok.then_some((before, after, events))
+        },
+        || {
+            bounds
+                .par_iter()
+                .zip(&bases)
+                .zip(&cut.entries)
+                .zip(&cut.lines)
+                .enumerate()
+                .map(|(i, (((&b, &base), &count), &first_line))| {
+                    let mut events = Events::default();
+                    let (mut nodes, ok) = walk(&cut.piece(source, b), base, Some(&mut events));
+                    // The list must hold as many entries as the lines show, for
+                    // the next piece's numbering; one that is left to serde_yaml
+                    // gives no document, but its positions stand.
+                    let list = events.into_list_piece(cut.key, count);
+                    let counted = list.is_some() || count_entries(&nodes, cut.key, base) == count;
+                    // The piece's own nodes go (the first piece gives the list's);
+                    // its second line is the text's `first_line`.
+                    nodes.retain_mut(|(path, m)| {
+                        m.line = m.line + first_line - 2;
+                        !(path.is_empty() || *path == key_of_key || (path == cut.key && i > 0))
+                    });
+                    (ok && counted).then_some((nodes, list))
+                })
+                .collect::<Option<Vec<_>>>()
+        },
+    );
+    let ((before, after, head_events), pieces) = (head?, pieces?);
+    let mut chunks = Vec::with_capacity(pieces.len() + 2);
+    chunks.push(before);
+    let mut lists = Vec::with_capacity(pieces.len());
+    for (nodes, list) in pieces {
+        chunks.push(nodes);
+        lists.push(list);
+    }
+    chunks.push(after);
+    let doc = lists
+        .into_iter()
+        .collect::<Option<Vec<ListPiece>>>()
+        .and_then(|lists| Document::from_pieces(head_events, cut.key, lists));
+    Some((chunks, doc))
+}
+
+/// A text's nodes, in file order (in pieces), and its document, if read.
+type Nodes = (Vec<NodeList>, Option<Document>);
+
+/// Nodes by path, as the parser reports them.
+type NodeList = Vec<(String, NodeMark)>;
+
+/// How many entries the top-level list `key` of a piece has, numbered from
+/// `base`, by its nodes.
+fn count_entries(nodes: &[(String, NodeMark)], key: &str, base: usize) -> usize {
+    let prefix = format!("{key}[");
+    nodes
+        .iter()
+        .filter(|(path, _)| {
+            path.strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix(']'))
+                .is_some_and(|n| n.parse::<usize>().is_ok_and(|n| n >= base))
+        })
+        .count()
 }
 
 /// 1-based line and column (in characters, as editors count them; a `\r` before
@@ -217,6 +396,9 @@ enum Frame {
 struct Walker {
     stack: Vec<(Frame, String)>,
     nodes: Vec<(String, NodeMark)>,
+    /// The number of the first entry of a list at the top level (a piece's
+    /// list continues the whole text's).
+    base: usize,
 }
 
 impl NodeMark {
@@ -251,13 +433,33 @@ impl Walker {
     }
 }
 
-impl MarkedEventReceiver for Walker {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
+/// The parser's receiver: the positions' walker, and the events if they are
+/// recorded.
+struct Reader<'e> {
+    walker: Walker,
+    first_done: bool,
+    events: Option<&'e mut Events>,
+}
+
+impl MarkedEventReceiver for Reader<'_> {
+    fn on_event(&mut self, mut ev: Event, mark: Marker) {
+        if !self.first_done {
+            self.walker.event(&ev, mark);
+            self.first_done = ev == Event::DocumentEnd;
+        }
+        if let Some(events) = self.events.as_deref_mut() {
+            events.push(&mut ev);
+        }
+    }
+}
+
+impl Walker {
+    fn event(&mut self, ev: &Event, mark: Marker) {
         match ev {
             Event::Scalar(value, style, ..) => match self.value_path() {
                 Some(path) => {
                     self.nodes
-                        .push((path, NodeMark::new(mark, Some(style), value.len())));
+                        .push((path, NodeMark::new(mark, Some(*style), value.len())));
                 }
                 None => {
                     if let Some((Frame::Map { key }, path)) = self.stack.last_mut() {
@@ -268,7 +470,7 @@ impl MarkedEventReceiver for Walker {
                         };
                         self.nodes
                             .push((format!("{key_path}.key"), NodeMark::new(mark, None, 0)));
-                        *key = Some(value);
+                        *key = Some(value.clone());
                     }
                 }
             },
@@ -284,6 +486,8 @@ impl MarkedEventReceiver for Walker {
                     .push((path.clone(), NodeMark::new(mark, None, 0)));
                 let frame = match ev {
                     Event::MappingStart(..) => Frame::Map { key: None },
+                    // A list directly under the top-level mapping.
+                    _ if self.stack.len() == 1 => Frame::Seq { index: self.base },
                     _ => Frame::Seq { index: 0 },
                 };
                 self.stack.push((frame, path));
@@ -330,6 +534,63 @@ mod tests {
         for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
             assert_eq!(pos.line_col(at), line_col(text, at), "at {at}");
         }
+    }
+
+    /// The nodes (by path, the last of a path as the index keeps it) and the
+    /// document of `text` read whole, and read in pieces cut at every entry
+    /// (`None` if the pieces are refused).
+    fn whole_and_pieces(text: &str) -> (Whole, Option<Whole>) {
+        let read =
+            |(nodes, doc): super::Nodes| -> Whole { (nodes.into_iter().flatten().collect(), doc) };
+        let mut events = Events::default();
+        let (nodes, _) = walk(text, 0, Some(&mut events));
+        let whole = read((vec![nodes], Document::from_events(events)));
+        let pieces = split::cut_with(text, 1)
+            .and_then(|cut| in_pieces(text, &cut))
+            .map(read);
+        (whole, pieces)
+    }
+    type Whole = (HashMap<String, NodeMark>, Option<Document>);
+
+    #[test]
+    fn pieces_read_as_the_whole_text() {
+        use crate::model::split::fixtures::{hostile_texts, long};
+        let mut cut = 0;
+        let mut texts = vec![long(40, false), long(40, true)];
+        for path in [
+            "data/kamiless.yaml",
+            "examples/caiq.yaml",
+            "examples/guideline.yaml",
+            "examples/whitepaper.yaml",
+        ] {
+            texts.push(std::fs::read_to_string(path).unwrap());
+        }
+        let normal = texts.len();
+        texts.extend(hostile_texts());
+        for (i, text) in texts.iter().enumerate() {
+            let (whole, pieces) = whole_and_pieces(text);
+            if let Some(pieces) = pieces {
+                cut += 1;
+                assert_eq!(pieces.0, whole.0, "{text}");
+                assert_eq!(pieces.1, whole.1, "{text}");
+            } else {
+                assert!(i >= normal, "a plain document is read in pieces: {text}");
+            }
+        }
+        assert!(cut >= normal, "{cut}");
+        // The lines moved: a node after the list (revisions) and in the last
+        // piece are where the whole text has them.
+        let text = long(40, false) + "revisions:\n  - version: '1'\n    date: d\n    changes: c\n";
+        let (whole, pieces) = whole_and_pieces(&text);
+        let pieces = pieces.expect("cut");
+        assert_eq!(
+            pieces.0.get("revisions[0].date"),
+            whole.0.get("revisions[0].date")
+        );
+        assert!(pieces.0.contains_key("categories[39].items[2].content"));
+        assert_eq!(pieces.0, whole.0);
+        assert_eq!(pieces.1, whole.1);
+        assert!(whole.1.is_some());
     }
 
     #[test]

@@ -5,13 +5,15 @@
 //! would drop text from a document that goes into contracts.
 
 mod columns;
+mod events;
 mod language;
 pub mod markup;
 pub mod picture;
 mod schema;
-mod split;
+pub mod split;
 
 pub use columns::{Align, Cells, Column, ColumnKey, ColumnSpec, ITEM_FIELDS, ItemNo, parse_length};
+pub use events::{Events, ListPiece};
 pub use language::{Language, Locale, UnknownLanguage};
 pub use schema::json_schema;
 
@@ -180,7 +182,12 @@ impl Document {
     /// the line and column serde_yaml reports.
     pub fn from_yaml(text: &str) -> Result<Document, serde_yaml::Error> {
         // A long document's list is parsed in pieces on all cores.
-        let mut doc = split::from_str(text)?;
+        Ok(split::from_str(text)?.finish())
+    }
+
+    /// A document as read: a flat document's items become one untitled category.
+    fn finish(mut self) -> Document {
+        let doc = &mut self;
         if doc.categories.is_empty()
             && let Some(items) = doc.items.take()
         {
@@ -190,7 +197,7 @@ impl Document {
             });
             doc.flat = true;
         }
-        Ok(doc)
+        self
     }
 
     /// The YAML path of item `ii` of category `ci` (`categories[0].items[3]`, or

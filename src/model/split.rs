@@ -36,9 +36,9 @@ const PIECE: usize = 128 * 1024;
 /// see) fails the cut.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Tail {
-    categories: Option<Vec<Category>>,
-    items: Option<Vec<Item>>,
+pub(super) struct Tail {
+    pub(super) categories: Option<Vec<Category>>,
+    pub(super) items: Option<Vec<Item>>,
 }
 
 /// `serde_yaml::from_str`, with a long document's list parsed in pieces on all
@@ -60,17 +60,67 @@ fn from_str_in(text: &str, min: usize, piece: usize) -> Result<Document, serde_y
 }
 
 /// Where the text can be cut (`None` when it is not one this module cuts).
-struct Cut<'t> {
+pub struct Cut<'t> {
     /// The list's key: `categories` or `items`.
-    key: &'t str,
+    pub key: &'t str,
     /// Where the key's line starts.
-    key_line: usize,
+    pub key_line: usize,
     /// The entry lines the pieces start at: the list's first entry, then one
     /// every `piece` bytes or more.
-    at: Vec<usize>,
+    pub at: Vec<usize>,
+    /// How many entry lines each piece holds (as the lines read: a parse of the
+    /// piece must find as many entries).
+    pub entries: Vec<usize>,
     /// Where the list ends: a top-level key after it starts here (or the text
     /// ends).
-    end: usize,
+    pub end: usize,
+    /// The 1-based lines of `key_line`, of each of `at`, and of `end`.
+    pub key_line_no: usize,
+    pub lines: Vec<usize>,
+    pub end_line_no: usize,
+}
+
+impl Cut<'_> {
+    /// Each piece's byte range in the text.
+    pub fn bounds(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.at
+            .iter()
+            .zip(self.at.iter().skip(1).chain([&self.end]))
+            .map(|(&a, &b)| (a, b))
+    }
+
+    /// A piece as a document of its own: the list's key, then its entries
+    /// (which start on the text's line `line of a`, the piece's second).
+    pub fn piece(&self, text: &str, (a, b): (usize, usize)) -> String {
+        format!("{}:\n{}", self.key, &text[a..b])
+    }
+
+    /// The document without its list's entries: the text before the key,
+    /// `key: []` on the key's line, then the keys after the list.
+    pub fn head(&self, text: &str) -> String {
+        format!(
+            "{}{}: []\n{}",
+            &text[..self.key_line],
+            self.key,
+            &text[self.end..]
+        )
+    }
+}
+
+/// [`cut`] for a text of any length, in pieces of at least `piece` bytes (tests
+/// cut at every entry with 1).
+pub fn cut_with(text: &str, piece: usize) -> Option<Cut<'_>> {
+    cut_points(text, piece)
+}
+
+/// Where a long `text` may be cut for a parse in pieces (`None` for a short
+/// text, or one this module does not cut). A parse in pieces must still check
+/// what [`parse_pieces`] checks.
+pub fn cut(text: &str) -> Option<Cut<'_>> {
+    if text.len() < MIN_SPLIT {
+        return None;
+    }
+    cut_points(text, PIECE)
 }
 
 fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
@@ -86,15 +136,22 @@ fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
     // The list's key: the first `categories:` or `items:` line at the left
     // edge (the text before the list must then parse on its own, with this
     // as its last key: see `parse_pieces`).
-    let (key, key_line, after) = line_starts(text).find_map(|(at, line)| {
-        let key = line.trim_end().strip_suffix(':')?;
-        (key == "categories" || key == "items").then_some((key, at, at + line.len()))
-    })?;
+    let (key, key_line, after, key_line_no) =
+        line_starts(text).enumerate().find_map(|(no, (at, line))| {
+            let key = line.trim_end().strip_suffix(':')?;
+            (key == "categories" || key == "items").then_some((key, at, at + line.len(), no + 1))
+        })?;
+    let mut lines = Vec::new();
+    let mut end_line_no = None;
+    let mut last_no = key_line_no;
     let mut indent: Option<usize> = None;
     let mut at = Vec::new();
+    let mut entries: Vec<usize> = Vec::new();
     let mut end = text.len();
-    for (start, line) in line_starts(&text[after..]) {
+    for (no, (start, line)) in line_starts(&text[after..]).enumerate() {
         let start = after + start;
+        let no = key_line_no + 1 + no;
+        last_no = no;
         let body = line.trim_start_matches(' ');
         if body.trim().is_empty() || body.starts_with('#') {
             continue;
@@ -111,17 +168,24 @@ fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
             None if entry => {
                 indent = Some(depth);
                 at.push(start);
+                lines.push(no);
+                entries.push(1);
             }
             None => return None,
             Some(d) if depth == d && entry => {
                 if at.last().is_some_and(|&last| start - last >= piece) {
                     at.push(start);
+                    lines.push(no);
+                    entries.push(1);
+                } else if let Some(n) = entries.last_mut() {
+                    *n += 1;
                 }
             }
             // The list ends at a top-level key; anything else there is not cut.
             Some(d) if depth <= d => {
                 if depth == 0 && is_key_line(body) {
                     end = start;
+                    end_line_no = Some(no);
                     break;
                 }
                 return None;
@@ -132,13 +196,29 @@ fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
     // The last piece need not be long, but it must not be a sliver.
     if at.len() > 2 && at.last().is_some_and(|&l| end - l < piece / 2) {
         at.pop();
+        lines.pop();
+        let last = entries.pop().unwrap_or(0);
+        if let Some(n) = entries.last_mut() {
+            *n += last;
+        }
     }
     // One piece would only add a parse.
+    // A list that runs to the text's end ends on the line after the text's
+    // last line break.
+    let end_line_no = end_line_no.unwrap_or(if text.ends_with('\n') {
+        last_no + 1
+    } else {
+        last_no
+    });
     (at.len() >= 2).then_some(Cut {
         key,
         key_line,
         at,
+        entries,
         end,
+        key_line_no,
+        lines,
+        end_line_no,
     })
 }
 
@@ -146,7 +226,7 @@ fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
 /// `\n`): a CR alone, NEL, LINE or PARAGRAPH SEPARATOR, which the YAML parser
 /// takes as line ends, or a byte order mark after the start, which it skips at
 /// a line start. A key, a document end or an anchor could hide behind one.
-fn has_other_line_breaks(text: &str) -> bool {
+pub(super) fn has_other_line_breaks(text: &str) -> bool {
     // Char searches (memchr underneath): the whole text is scanned before the
     // pieces can start, so no pass decodes it character by character.
     let bytes = text.as_bytes();
@@ -187,7 +267,10 @@ fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// refers to. A false alarm (`R &D` in a text) only means a parse in one piece.
 fn has_anchor(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| {
+    // A search for `&` (memchr underneath) rather than a test of every byte:
+    // the text is scanned before the pieces can start.
+    text.match_indices('&').any(|(i, _)| {
+        let b = bytes[i];
         b == b'&'
             && (i == 0
                 || matches!(
@@ -218,12 +301,7 @@ fn has_anchor(text: &str) -> bool {
 /// that piece unterminated, so when all of them parse, every cut falls between
 /// two entries of the list as the whole text reads it.
 fn parse_pieces(text: &str, cut: &Cut<'_>) -> Option<Document> {
-    let bounds: Vec<(usize, usize)> = cut
-        .at
-        .iter()
-        .zip(cut.at.iter().skip(1).chain([&cut.end]))
-        .map(|(&a, &b)| (a, b))
-        .collect();
+    let bounds: Vec<(usize, usize)> = cut.bounds().collect();
     let (head, tails) = rayon::join(
         || {
             let before: serde_yaml::Value = serde_yaml::from_str(&text[..cut.at[0]]).ok()?;
@@ -231,21 +309,12 @@ fn parse_pieces(text: &str, cut: &Cut<'_>) -> Option<Document> {
             if last.0.as_str() != Some(cut.key) || !last.1.is_null() {
                 return None;
             }
-            let head = format!(
-                "{}{}: []\n{}",
-                &text[..cut.key_line],
-                cut.key,
-                &text[cut.end..]
-            );
-            serde_yaml::from_str::<Document>(&head).ok()
+            serde_yaml::from_str::<Document>(&cut.head(text)).ok()
         },
         || {
             bounds
                 .par_iter()
-                .map(|&(a, b)| {
-                    let piece = format!("{}:\n{}", cut.key, &text[a..b]);
-                    serde_yaml::from_str::<Tail>(&piece).ok()
-                })
+                .map(|&bounds| serde_yaml::from_str::<Tail>(&cut.piece(text, bounds)).ok())
                 .collect::<Option<Vec<Tail>>>()
         },
     );
@@ -260,13 +329,12 @@ fn parse_pieces(text: &str, cut: &Cut<'_>) -> Option<Document> {
     Some(doc)
 }
 
+/// Texts for the tests of parses in pieces (here and in the input gate's).
 #[cfg(test)]
-mod tests {
-    use super::*;
-
+pub mod fixtures {
     /// A document of `n` categories of three items each, with block scalars,
     /// quoted titles, comments and blank lines, the list last.
-    fn long(n: usize, flat: bool) -> String {
+    pub fn long(n: usize, flat: bool) -> String {
         let mut s = String::from(
             "document:\n  id: t\n  title: T\n  issuer: I\n  service: S\n  version: '1.0'\n  date: 2026-01-01\n",
         );
@@ -286,6 +354,52 @@ mod tests {
         }
         s
     }
+
+    /// Texts whose constructs span a cut or the list's end. Found by review:
+    /// each read differently before the text before the list was parsed on its
+    /// own and the list's end had to be a key.
+    pub fn hostile_texts() -> Vec<String> {
+        let h = "document: {id: t, title: T, issuer: I, service: S}\n";
+        vec![
+            // an entry written `-` alone
+            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\n  -\n    title: c\n    items: []\n"),
+            format!("{h}categories:\r\n  - title: a\r\n    items: []\r\n  -\r\n    title: c\r\n    items: []\r\n"),
+            // a quoted scalar from the first piece past the list's end
+            format!("{h}categories:\n  - title: \"a\n  - title: b\n    items: []\n x\"\n    items: []\n"),
+            format!("{h}categories:\n  - title: 'a\n  - title: b\n    items: []\n  x'\n    items: []\n"),
+            format!("{h}categories:\n  - title: \"a\n  - title: b\\q\n    items: []\n x\"\n    items: []\n"),
+            // a flow collection likewise
+            format!("{h}categories:\n  - title: a\n    items: [\n  - title: b\n    items: []\n  ]\n"),
+            format!("{h}items:\n  - no: 1\n    content: \"x\n  - no: 2\n\"\n  - no: 3\n"),
+            // the key inside a quoted scalar, then the real one
+            "document:\n  id: t\n  title: \"T\ncategories:\n  - title: a\n    items: []\n  - title: b\n    items: []\n \"\n  issuer: I\n  service: S\ncategories: []\n".to_string(),
+            "document:\n  id: t\n  title: \"T\ncategories:\n# \"\n  - title: a\n    items: []\n  - title: b\n    items: []\n".to_string(),
+            // anchors after a JSON-style colon or a bare CR
+            format!("{h}categories:\n  - {{\"title\":&x a, items: []}}\n  - {{\"title\":&x b, items: []}}\nrevisions:\n  - {{version: *x, date: d, changes: c}}\n"),
+            format!("{h}categories:\n  - {{title:\r&x a, items: []}}\n  - {{title: b, items: []}}\nrevisions:\n  - {{version: *x, date: d, changes: c}}\n"),
+            // a %TAG directive
+            format!("%TAG !! tag:example.com,2000:\n---\n{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items:\n      - no: !!int 5\n"),
+            // line breaks the cut does not read as such (second review)
+            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\ritems: []\n"),
+            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\u{2028}items: []\n"),
+            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\u{85}items: []\n"),
+            format!("{h}items:\n  - {{no: 1, title: x, content: y}}\n  - {{no: 2, title: x, content: y}}\rcategories:\r  - {{title: z, items: []}}\n"),
+            format!("{h}items: []\ncategories:\n  - title: a\n    items: []\n  - title: b\n    items: []\ritems: []\n"),
+            format!("{h}categories:\n  - title: a\n    items: []\n# c\ritems: []\n  - title: b\n    items: []\n"),
+            format!("{h}categories:\n  - title: a\n    items: []\r...\n  - title: b\n    items: []\n"),
+            "document: {id: t, title:\u{2028}&x T, issuer: I, service: S}\ncategories:\n  - {title: a, items: []}\n  - {title:\u{2028}&x b, items: []}\nrevisions:\n  - {version: *x, date: d, changes: c}\n".to_string(),
+            "document: {id: t, title:\n\u{FEFF}&x T, issuer: I, service: S}\ncategories:\n  - {title: a, items: []}\n  - {title: &x b, items: []}\nrevisions:\n  - {version: *x, date: d, changes: c}\n".to_string(),
+            format!("# c\r%TAG !! tag:example.com,2000:\r---\n{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items:\n      - no: !!int 5\n"),
+            // a list that ends at a less indented entry
+            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\n - title: c\n   items: []\n"),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{hostile_texts, long};
+    use super::*;
 
     #[test]
     fn pieces_parse_to_the_whole() {
@@ -392,42 +506,7 @@ mod tests {
 
     #[test]
     fn constructs_that_span_a_cut_or_the_list_end_read_as_whole() {
-        // Found by review: each read differently before the text before the
-        // list was parsed on its own and the list's end had to be a key.
-        let h = "document: {id: t, title: T, issuer: I, service: S}\n";
-        for text in [
-            // an entry written `-` alone
-            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\n  -\n    title: c\n    items: []\n"),
-            format!("{h}categories:\r\n  - title: a\r\n    items: []\r\n  -\r\n    title: c\r\n    items: []\r\n"),
-            // a quoted scalar from the first piece past the list's end
-            format!("{h}categories:\n  - title: \"a\n  - title: b\n    items: []\n x\"\n    items: []\n"),
-            format!("{h}categories:\n  - title: 'a\n  - title: b\n    items: []\n  x'\n    items: []\n"),
-            format!("{h}categories:\n  - title: \"a\n  - title: b\\q\n    items: []\n x\"\n    items: []\n"),
-            // a flow collection likewise
-            format!("{h}categories:\n  - title: a\n    items: [\n  - title: b\n    items: []\n  ]\n"),
-            format!("{h}items:\n  - no: 1\n    content: \"x\n  - no: 2\n\"\n  - no: 3\n"),
-            // the key inside a quoted scalar, then the real one
-            "document:\n  id: t\n  title: \"T\ncategories:\n  - title: a\n    items: []\n  - title: b\n    items: []\n \"\n  issuer: I\n  service: S\ncategories: []\n".to_string(),
-            "document:\n  id: t\n  title: \"T\ncategories:\n# \"\n  - title: a\n    items: []\n  - title: b\n    items: []\n".to_string(),
-            // anchors after a JSON-style colon or a bare CR
-            format!("{h}categories:\n  - {{\"title\":&x a, items: []}}\n  - {{\"title\":&x b, items: []}}\nrevisions:\n  - {{version: *x, date: d, changes: c}}\n"),
-            format!("{h}categories:\n  - {{title:\r&x a, items: []}}\n  - {{title: b, items: []}}\nrevisions:\n  - {{version: *x, date: d, changes: c}}\n"),
-            // a %TAG directive
-            format!("%TAG !! tag:example.com,2000:\n---\n{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items:\n      - no: !!int 5\n"),
-            // line breaks the cut does not read as such (second review)
-            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\ritems: []\n"),
-            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\u{2028}items: []\n"),
-            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\u{85}items: []\n"),
-            format!("{h}items:\n  - {{no: 1, title: x, content: y}}\n  - {{no: 2, title: x, content: y}}\rcategories:\r  - {{title: z, items: []}}\n"),
-            format!("{h}items: []\ncategories:\n  - title: a\n    items: []\n  - title: b\n    items: []\ritems: []\n"),
-            format!("{h}categories:\n  - title: a\n    items: []\n# c\ritems: []\n  - title: b\n    items: []\n"),
-            format!("{h}categories:\n  - title: a\n    items: []\r...\n  - title: b\n    items: []\n"),
-            "document: {id: t, title:\u{2028}&x T, issuer: I, service: S}\ncategories:\n  - {title: a, items: []}\n  - {title:\u{2028}&x b, items: []}\nrevisions:\n  - {version: *x, date: d, changes: c}\n".to_string(),
-            "document: {id: t, title:\n\u{FEFF}&x T, issuer: I, service: S}\ncategories:\n  - {title: a, items: []}\n  - {title: &x b, items: []}\nrevisions:\n  - {version: *x, date: d, changes: c}\n".to_string(),
-            format!("# c\r%TAG !! tag:example.com,2000:\r---\n{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items:\n      - no: !!int 5\n"),
-            // a list that ends at a less indented entry
-            format!("{h}categories:\n  - title: a\n    items: []\n  - title: b\n    items: []\n - title: c\n   items: []\n"),
-        ] {
+        for text in hostile_texts() {
             same(&text);
         }
     }
