@@ -11,7 +11,8 @@
 //! - `read`: the file's bytes, limits and the pre-parse checks;
 //! - `yaml`: serde_yaml's messages made readable, indentation mistakes;
 //! - `lines`: the file line by line (keys, values, comments, text blocks);
-//! - `positions`: the line and column of every node and character;
+//! - `positions`: the line and column of every node and character, and the
+//!   document from the same parse;
 //! - `rules`: the format's rules and font coverage;
 //! - `table`: the table's rules (categories or a flat list, columns, items);
 //! - `pictures`: the pictures the text refers to, read and decoded;

@@ -1,6 +1,8 @@
 //! Where each node of the YAML file is: `categories[2].items[0].content` → line 41,
 //! column 18. serde_yaml gives positions only for its own errors, so the text is
-//! read a second time with yaml-rust2's event parser, which marks every event.
+//! read with yaml-rust2's event parser, which marks every event; the same parse
+//! records its events, from which the document is read ([`Positions::with_document`]
+//! and `model::events`), and a long text is read in pieces on all cores.
 
 use std::collections::HashMap;
 
@@ -27,8 +29,9 @@ struct NodeMark {
 }
 
 /// Positions (1-based line and column in characters, as editors show them) of the
-/// YAML nodes by path. The map is built by [`Positions::of`] on a second parse with
-/// yaml-rust2 (serde_yaml gives positions only for its own errors).
+/// YAML nodes by path. The map is built by [`Positions::of`] (or
+/// [`Positions::with_document`]) from a parse with yaml-rust2 (serde_yaml gives
+/// positions only for its own errors).
 #[derive(Debug, Default)]
 pub struct Positions {
     /// The nodes in file order, until the first lookup (or [`Positions::index`])

@@ -50,14 +50,36 @@ pub struct Events {
     unsupported: bool,
     documents: usize,
     depth: usize,
+    /// For each open collection: `Some(next is a key)` for a mapping, `None`
+    /// for a sequence.
+    open: Vec<Option<bool>>,
 }
 
+/// A mapping key longer than this (in bytes, as read) is left to serde_yaml:
+/// libyaml refuses a simple key that runs over 1024 bytes of the text, where
+/// yaml-rust2 counts 1024 characters. An escape in a quoted key gives at least
+/// one byte for at most four of the text's, so a key of this length is well
+/// within both.
+const MAX_KEY: usize = 200;
+
 impl Events {
+    /// Whether the node that starts now is a mapping's key.
+    fn key_starts(&mut self) -> bool {
+        match self.open.last_mut() {
+            Some(Some(key_next)) => std::mem::replace(key_next, !*key_next),
+            _ => false,
+        }
+    }
+
     /// Records `ev`, taking a scalar's text out of it.
     pub fn push(&mut self, ev: &mut Event) {
         if self.unsupported {
             return;
         }
+        let starts_key = matches!(
+            ev,
+            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..)
+        ) && self.key_starts();
         let ev = match ev {
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {
                 return;
@@ -84,6 +106,15 @@ impl Events {
                     self.unsupported = true;
                     return;
                 }
+                // Keys: an empty one (`: a`, which libyaml refuses and yaml-rust2
+                // reads as a null key), or one longer than both parsers take.
+                if starts_key
+                    && ((value.is_empty() && *style == TScalarStyle::Plain)
+                        || value.len() > MAX_KEY)
+                {
+                    self.unsupported = true;
+                    return;
+                }
                 Ev::Scalar(std::mem::take(value), *style == TScalarStyle::Plain)
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
@@ -92,15 +123,19 @@ impl Events {
                     return;
                 }
                 self.depth += 1;
-                self.unsupported |= self.depth > MAX_DEPTH;
+                // A collection as a key is not part of the format.
+                self.unsupported |= self.depth > MAX_DEPTH || starts_key;
                 if matches!(ev, Event::SequenceStart(..)) {
+                    self.open.push(None);
                     Ev::SeqStart
                 } else {
+                    self.open.push(Some(true));
                     Ev::MapStart
                 }
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 self.depth = self.depth.saturating_sub(1);
+                self.open.pop();
                 if matches!(ev, Event::SequenceEnd) {
                     Ev::SeqEnd
                 } else {
@@ -173,7 +208,10 @@ impl Document {
     /// the two parsers would read its characters differently. serde_yaml's
     /// parser (libyaml, YAML 1.1) ends lines at NEL, U+2028 and U+2029 too, a
     /// `%` directive changes what follows, and tabs are where YAML 1.1 and 1.2
-    /// disagree most about indentation and separation. libyaml also refuses
+    /// disagree most about indentation and separation. In a flow mapping
+    /// (`{…}`) libyaml wants each key on one line, yaml-rust2 does not; libyaml
+    /// drops a byte order mark anywhere, yaml-rust2 keeps it as text (the
+    /// pre-check drops one at the start). libyaml also refuses
     /// control characters, which yaml-rust2 takes: the text must have passed
     /// the input gate's pre-check, which refuses them first; U+FFFE and U+FFFF,
     /// which it lets through, are looked for here.
@@ -185,6 +223,8 @@ impl Document {
             "a control character: the text has not been pre-checked"
         );
         !(super::split::has_other_line_breaks(text)
+            || text.contains('{')
+            || text.contains('\u{FEFF}')
             || text.contains('\u{FFFE}')
             || text.contains('\u{FFFF}')
             || text.contains('\t')
@@ -749,6 +789,39 @@ mod tests {
             assert_ne!(text, base);
             assert!(fast(&text).is_none(), "{text}");
         }
+        // Found by review: inputs serde_yaml refuses and yaml-rust2 reads.
+        let key = "あ".repeat(342);
+        let long_key = base.replacen(
+            "content: 本文",
+            &format!("content: 本文\n        {key}: y"),
+            1,
+        );
+        let empty_key = base.replacen("content: 本文", "content: 本文\n        : a", 1);
+        let flow_key = "document: {id: demo, title: t, issuer: i, service: s}\ncategories:\n  - {title: c, items: [{no: 1, title: x, content\n      : c}]}\n";
+        for text in [
+            long_key.as_str(),
+            empty_key.as_str(),
+            flow_key,
+            &format!("\u{FEFF}{base}"),
+        ] {
+            assert!(serde_yaml::from_str::<Document>(text).is_err(), "{text}");
+            assert!(fast(text).is_none(), "{text}");
+        }
+        // A long key both read goes to serde_yaml; a shorter one is read here,
+        // alike (own columns' keys are free text).
+        let with_key = |n: usize| {
+            let key = "あ".repeat(n);
+            base.replacen(
+                "content: 本文",
+                &format!("content: 本文\n        {key}: y"),
+                1,
+            )
+        };
+        assert!(
+            fast(&with_key(100)).is_none()
+                && serde_yaml::from_str::<Document>(&with_key(100)).is_ok()
+        );
+        assert!(agrees(&with_key(60)));
         assert!(fast(&format!("{base}---\n{base}")).is_none());
         assert!(fast(&format!("%YAML 1.1\n---\n{base}")).is_none());
         assert!(fast("").is_none());
@@ -831,7 +904,7 @@ mod tests {
                 "*",
                 "|",
                 ">",
-                "{",
+                // no `{`: a text with one is left to serde_yaml
                 "}",
                 "[",
                 "]",
