@@ -123,10 +123,7 @@ pub fn check_text(path: &Path, text: &str, opts: &Options) -> Result<Checked, Er
 fn parse(text: &str) -> (Result<Document, serde_yaml::Error>, Positions) {
     if Document::may_read_events(text) {
         let (positions, doc) = Positions::with_document(text);
-        if let Some(doc) = doc {
-            return (Ok(doc), positions);
-        }
-        return (Document::from_yaml(text), positions);
+        return (doc.map_or_else(|| Document::from_yaml(text), Ok), positions);
     }
     // The second parse for positions runs beside serde's, which takes longer
     // (serde_yaml reads a long file at about two thirds of yaml-rust2's speed):

@@ -231,7 +231,13 @@ impl Positions {
 /// The nodes of `source` (the first document's, up to an error), with the
 /// events recorded in `events` if given; the top-level list's entries are
 /// numbered from `base`. Whether the text parsed without an error.
-fn walk(source: &str, base: usize, events: Option<&mut Events>) -> (Vec<(String, NodeMark)>, bool) {
+fn walk(source: &str, base: usize, events: Option<&mut Events>) -> (NodeList, bool) {
+    let (walker, ok) = walker(source, base, events);
+    (walker.nodes, ok)
+}
+
+/// [`walk`], giving the whole walker.
+fn walker(source: &str, base: usize, events: Option<&mut Events>) -> (Walker, bool) {
     let mut reader = Reader {
         walker: Walker {
             base,
@@ -248,7 +254,7 @@ fn walk(source: &str, base: usize, events: Option<&mut Events>) -> (Vec<(String,
     if !ok && let Some(events) = reader.events.as_deref_mut() {
         events.fail();
     }
-    (reader.walker.nodes, ok)
+    (reader.walker, ok)
 }
 
 /// The nodes and the document of a long text read in pieces as [`split`] cuts
@@ -309,12 +315,13 @@ fn in_pieces(source: &str, cut: &split::Cut<'_>) -> Option<Nodes> {
                 .enumerate()
                 .map(|(i, (((&b, &base), &count), &first_line))| {
                     let mut events = Events::default();
-                    let (mut nodes, ok) = walk(&cut.piece(source, b), base, Some(&mut events));
-                    // The list must hold as many entries as the lines show, for
-                    // the next piece's numbering; one that is left to serde_yaml
-                    // gives no document, but its positions stand.
-                    let list = events.into_list_piece(cut.key, count);
-                    let counted = list.is_some() || count_entries(&nodes, cut.key, base) == count;
+                    let (walker, ok) = walker(&cut.piece(source, b), base, Some(&mut events));
+                    // One list, of as many entries as the lines show, for the
+                    // next piece's numbering. A list left to serde_yaml gives no
+                    // document, but its positions stand.
+                    let counted = walker.top_lists == [base + count];
+                    let list = events.into_list_piece(cut.key);
+                    let mut nodes = walker.nodes;
                     // The piece's own nodes go (the first piece gives the list's);
                     // its second line is the text's `first_line`.
                     nodes.retain_mut(|(path, m)| {
@@ -347,20 +354,6 @@ type Nodes = (Vec<NodeList>, Option<Document>);
 
 /// Nodes by path, as the parser reports them.
 type NodeList = Vec<(String, NodeMark)>;
-
-/// How many entries the top-level list `key` of a piece has, numbered from
-/// `base`, by its nodes.
-fn count_entries(nodes: &[(String, NodeMark)], key: &str, base: usize) -> usize {
-    let prefix = format!("{key}[");
-    nodes
-        .iter()
-        .filter(|(path, _)| {
-            path.strip_prefix(&prefix)
-                .and_then(|rest| rest.strip_suffix(']'))
-                .is_some_and(|n| n.parse::<usize>().is_ok_and(|n| n >= base))
-        })
-        .count()
-}
 
 /// 1-based line and column (in characters, as editors count them; a `\r` before
 /// a line break is not a column) of byte offset `at` of `text`. The one place
@@ -398,10 +391,12 @@ enum Frame {
 #[derive(Default)]
 struct Walker {
     stack: Vec<(Frame, String)>,
-    nodes: Vec<(String, NodeMark)>,
+    nodes: NodeList,
     /// The number of the first entry of a list at the top level (a piece's
     /// list continues the whole text's).
     base: usize,
+    /// Where each list at the top level ended: `base` plus its entries.
+    top_lists: Vec<usize>,
 }
 
 impl NodeMark {
@@ -496,7 +491,11 @@ impl Walker {
                 self.stack.push((frame, path));
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
+                if let Some((Frame::Seq { index }, _)) = self.stack.pop()
+                    && self.stack.len() == 1
+                {
+                    self.top_lists.push(index);
+                }
             }
             _ => {}
         }

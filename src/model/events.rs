@@ -49,7 +49,6 @@ pub struct Events {
     /// Something serde_yaml reads its own way (or refuses) was seen.
     unsupported: bool,
     documents: usize,
-    depth: usize,
     /// For each open collection: `Some(next is a key)` for a mapping, `None`
     /// for a sequence.
     open: Vec<Option<bool>>,
@@ -122,9 +121,8 @@ impl Events {
                     self.unsupported = true;
                     return;
                 }
-                self.depth += 1;
                 // A collection as a key is not part of the format.
-                self.unsupported |= self.depth > MAX_DEPTH || starts_key;
+                self.unsupported |= self.open.len() >= MAX_DEPTH || starts_key;
                 if matches!(ev, Event::SequenceStart(..)) {
                     self.open.push(None);
                     Ev::SeqStart
@@ -134,7 +132,6 @@ impl Events {
                 }
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                self.depth = self.depth.saturating_sub(1);
                 self.open.pop();
                 if matches!(ev, Event::SequenceEnd) {
                     Ev::SeqEnd
@@ -172,14 +169,13 @@ impl Events {
 
     /// The list a piece of a long text holds (see [`split`]): the piece is
     /// `key:` and entries of the whole text's list, and must read as a mapping
-    /// of that key alone, holding `count` entries (as many as its lines show).
+    /// of that key alone (the caller counts its entries).
     ///
     /// [`split`]: super::split
-    pub fn into_list_piece(self, key: &str, count: usize) -> Option<ListPiece> {
+    pub fn into_list_piece(self, key: &str) -> Option<ListPiece> {
         let tail: Tail = self.deserialize()?;
         match (key, &tail.categories, &tail.items) {
-            ("categories", Some(list), None) if list.len() == count => Some(ListPiece(tail)),
-            ("items", None, Some(list)) if list.len() == count => Some(ListPiece(tail)),
+            ("categories", Some(_), None) | ("items", None, Some(_)) => Some(ListPiece(tail)),
             _ => None,
         }
     }
@@ -222,14 +218,12 @@ impl Document {
                 .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{85}')),
             "a control character: the text has not been pre-checked"
         );
-        !(super::split::has_other_line_breaks(text)
+        !(super::split::hides_lines(text)
             || text.contains('{')
             || text.contains('\u{FEFF}')
             || text.contains('\u{FFFE}')
             || text.contains('\u{FFFF}')
-            || text.contains('\t')
-            || text.starts_with('%')
-            || text.contains("\n%"))
+            || text.contains('\t'))
     }
 
     /// The document `events` hold, exactly as [`Document::from_yaml`] reads the
@@ -425,6 +419,15 @@ fn visit_plain<'de, V: Visitor<'de>>(visitor: V, v: String) -> Result<V::Value, 
     visitor.visit_string(v)
 }
 
+/// Deserializer methods that give up (see [`Bail`]).
+macro_rules! left_to_serde_yaml {
+    ($($method:ident),*) => {
+        $(fn $method<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
+            Err(Bail)
+        })*
+    };
+}
+
 impl<'de> de::Deserializer<'de> for &mut De<'_> {
     type Error = Bail;
 
@@ -572,42 +575,20 @@ impl<'de> de::Deserializer<'de> for &mut De<'_> {
 
     // Numbers and bytes: no field of the format has these types; left to
     // serde_yaml should one ever appear.
-    fn deserialize_i8<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
-        Err(Bail)
-    }
-    fn deserialize_i16<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
-        Err(Bail)
-    }
-    fn deserialize_i32<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
-        Err(Bail)
-    }
-    fn deserialize_i64<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
-        Err(Bail)
-    }
-    fn deserialize_u8<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
-        Err(Bail)
-    }
-    fn deserialize_u16<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
-        Err(Bail)
-    }
-    fn deserialize_u32<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
-        Err(Bail)
-    }
-    fn deserialize_u64<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
-        Err(Bail)
-    }
-    fn deserialize_f32<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
-        Err(Bail)
-    }
-    fn deserialize_f64<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
-        Err(Bail)
-    }
-    fn deserialize_bytes<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
-        Err(Bail)
-    }
-    fn deserialize_byte_buf<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Bail> {
-        Err(Bail)
-    }
+    left_to_serde_yaml!(
+        deserialize_i8,
+        deserialize_i16,
+        deserialize_i32,
+        deserialize_i64,
+        deserialize_u8,
+        deserialize_u16,
+        deserialize_u32,
+        deserialize_u64,
+        deserialize_f32,
+        deserialize_f64,
+        deserialize_bytes,
+        deserialize_byte_buf
+    );
 }
 
 /// A sequence's entries up to its end, all of which the visitor must take.

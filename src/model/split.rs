@@ -107,32 +107,46 @@ impl Cut<'_> {
     }
 }
 
-/// [`cut`] for a text of any length, in pieces of at least `piece` bytes (tests
-/// cut at every entry with 1).
+/// [`cut`] for a text of any length, in pieces of at least `piece` bytes, with
+/// every check (tests cut at every entry with 1).
+#[cfg(test)]
 pub fn cut_with(text: &str, piece: usize) -> Option<Cut<'_>> {
     cut_points(text, piece)
 }
 
-/// Where a long `text` may be cut for a parse in pieces (`None` for a short
-/// text, or one this module does not cut). A parse in pieces must still check
-/// what [`parse_pieces`] checks.
+/// Where a long `text` that [`Document::may_read_events`] takes may be cut for
+/// a parse in pieces (`None` for a short text, or one this module does not
+/// cut). That check has looked for what [`hides_lines`] looks for, so it is not
+/// done again. A parse in pieces must still check what [`parse_pieces`] checks.
 pub fn cut(text: &str) -> Option<Cut<'_>> {
-    if text.len() < MIN_SPLIT {
+    debug_assert!(
+        !hides_lines(text),
+        "cut() is for texts the events path takes"
+    );
+    if text.len() < MIN_SPLIT || has_anchor(text) {
         return None;
     }
-    cut_points(text, PIECE)
+    find_cut(text, PIECE)
 }
 
 fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
-    // Directives (`%TAG` changes what a tag means, in the first document only)
-    // and anchors (a piece could lose the one its alias names): parsed whole.
-    if has_other_line_breaks(text)
-        || text.starts_with('%')
-        || text.contains("\n%")
-        || has_anchor(text)
-    {
+    if hides_lines(text) || has_anchor(text) {
         return None;
     }
+    find_cut(text, piece)
+}
+
+/// Whether `text` has what a reading by its lines could miss: a line break
+/// other than `\n` and `\r\n` (see [`has_other_line_breaks`]), or a `%`
+/// directive (`%TAG` changes what a tag means, in the first document only).
+/// Such a text is neither cut nor read from events.
+pub(super) fn hides_lines(text: &str) -> bool {
+    has_other_line_breaks(text) || text.starts_with('%') || text.contains("\n%")
+}
+
+/// [`cut_points`] after its checks of the whole text. Anchors (a piece could
+/// lose the one its alias names) are refused by the callers.
+fn find_cut(text: &str, piece: usize) -> Option<Cut<'_>> {
     // The list's key: the first `categories:` or `items:` line at the left
     // edge (the text before the list must then parse on its own, with this
     // as its last key: see `parse_pieces`).
@@ -226,7 +240,7 @@ fn cut_points(text: &str, piece: usize) -> Option<Cut<'_>> {
 /// `\n`): a CR alone, NEL, LINE or PARAGRAPH SEPARATOR, which the YAML parser
 /// takes as line ends, or a byte order mark after the start, which it skips at
 /// a line start. A key, a document end or an anchor could hide behind one.
-pub(super) fn has_other_line_breaks(text: &str) -> bool {
+fn has_other_line_breaks(text: &str) -> bool {
     // Char searches (memchr underneath): the whole text is scanned before the
     // pieces can start, so no pass decodes it character by character.
     let bytes = text.as_bytes();
